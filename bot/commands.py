@@ -1,0 +1,129 @@
+"""How a command is declared: its verb, aliases, where it works and who may use it.
+
+Handlers register ``CommandSpec``s in a ``Registry``; the router reads nothing but specs,
+so it holds no command-specific logic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.parser import ParsedCommand
+from bot.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+
+class Scope(enum.StrEnum):
+    ANYWHERE = "anywhere"
+    SALON = "salon"
+    STAFF_ROOM = "staff-room"
+
+
+class Permission(enum.StrEnum):
+    ANYONE = "anyone"
+    MEMBER = "member"
+    HOST = "host"
+    STAFF = "staff"
+
+
+HandlerResult = Reply | list[Reply] | None
+Handler = Callable[[ParsedCommand, "Context"], Awaitable[HandlerResult]]
+EventHook = Callable[["Context", dict[str, Any]], Awaitable[HandlerResult]]
+
+
+class UsageError(Exception):
+    """The command was used wrongly; the router adds the verb's usage to ``message``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Refusal(Exception):
+    """The command is understood but not allowed or not possible now; ``message`` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    usage: str
+    summary: str
+    scope: Scope = Scope.ANYWHERE
+    permission: Permission = Permission.ANYONE
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    flags: frozenset[str] = frozenset()
+
+    def words(self) -> Iterable[str]:
+        yield self.name
+        for words in self.aliases.values():
+            yield from words
+
+    def name_in(self, lang: str) -> str:
+        localised = self.aliases.get(lang)
+        return localised[0] if localised else self.name
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._specs: dict[str, CommandSpec] = {}
+        self._words: dict[str, CommandSpec] = {}
+        self._hooks: dict[str, list[EventHook]] = {}
+
+    def add(self, spec: CommandSpec) -> None:
+        for word in spec.words():
+            key = word.casefold()
+            if key in self._words and self._words[key].name != spec.name:
+                raise ValueError(f"{word!r} names both {self._words[key].name} and {spec.name}")
+            self._words[key] = spec
+        self._specs[spec.name] = spec
+
+    def command(
+        self, name: str, *, usage: str, summary: str, **options: Any
+    ) -> Callable[[Handler], Handler]:
+        """Decorator form of ``add`` for handler modules."""
+
+        def register(handler: Handler) -> Handler:
+            self.add(
+                CommandSpec(name=name, handler=handler, usage=usage, summary=summary, **options)
+            )
+            return handler
+
+        return register
+
+    def on(self, kind: str, hook: EventHook) -> None:
+        """Hooks for things that are not commands: ``member`` changes, ``reaction``s, …"""
+        self._hooks.setdefault(kind, []).append(hook)
+
+    def hooks(self, kind: str) -> list[EventHook]:
+        return self._hooks.get(kind, [])
+
+    def resolve(self, word: str) -> CommandSpec | None:
+        return self._words.get(word.casefold())
+
+    def suggest(self, word: str, lang: str) -> CommandSpec | None:
+        preferred = {s.name_in(lang): s for s in self._specs.values()}
+        everything = {w.casefold(): s for w, s in self._words.items()}
+        for pool in (preferred, everything):
+            match = difflib.get_close_matches(word.casefold(), list(pool), n=1, cutoff=0.6)
+            if match:
+                return pool[match[0]]
+        return None
+
+    @property
+    def specs(self) -> list[CommandSpec]:
+        return list(self._specs.values())
+
+    @property
+    def flags(self) -> frozenset[str]:
+        return frozenset().union(*(s.flags for s in self._specs.values()))

@@ -1,0 +1,31 @@
+"""Storage: typed models, sessions and schema migrations."""
+
+from bot.db.models import (
+    Base,
+    HandledEvent,
+    Member,
+    MemberStatus,
+    Role,
+    RoomSetting,
+    Salon,
+    SalonStatus,
+    Standing,
+    SyncState,
+    UserSetting,
+)
+from bot.db.session import Database
+
+__all__ = [
+    "Base",
+    "Database",
+    "HandledEvent",
+    "Member",
+    "MemberStatus",
+    "Role",
+    "RoomSetting",
+    "Salon",
+    "SalonStatus",
+    "Standing",
+    "SyncState",
+    "UserSetting",
+]

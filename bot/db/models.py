@@ -1,0 +1,179 @@
+"""The schema the municipality picks up: the same on SQLite and PostgreSQL.
+
+Tables holding personal data (a Matrix user id or text a person wrote) say so in their
+docstring; ``forget-me`` must reach each of them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TITLE_MAX = 120
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; SQLite forgets the zone, so it is put back on load."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use bot.clock")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SalonStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Role(enum.StrEnum):
+    """What a person is in the salon, counted in reports."""
+
+    CITIZEN = "citizen"
+    POLITICIAN = "politician"
+    STAFF = "staff"
+
+
+class Standing(enum.StrEnum):
+    """What a person may do in the salon."""
+
+    HOST = "host"
+    COHOST = "cohost"
+    PARTICIPANT = "participant"
+
+
+class MemberStatus(enum.StrEnum):
+    INVITED = "invited"
+    JOINED = "joined"
+    LEFT = "left"
+
+
+class Salon(Base):
+    """A salon and its room. ``created_by`` and the closing statement are personal data."""
+
+    __tablename__ = "salons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    topic: Mapped[str | None] = mapped_column(Text)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=SalonStatus.OPEN.value)
+    language: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closing_statement: Mapped[str | None] = mapped_column(Text)
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="salon", cascade="all, delete-orphan", order_by="Member.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SalonStatus.OPEN.value
+
+    def active_members(self) -> list[Member]:
+        return [m for m in self.members if m.status != MemberStatus.LEFT.value]
+
+    def member(self, user_id: str) -> Member | None:
+        return next((m for m in self.members if m.user_id == user_id), None)
+
+
+class Member(Base):
+    """A person in a salon: personal data (user id, consent)."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("salon_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN.value)
+    standing: Mapped[str] = mapped_column(String(16), default=Standing.PARTICIPANT.value)
+    status: Mapped[str] = mapped_column(String(16), default=MemberStatus.INVITED.value)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by: Mapped[str | None] = mapped_column(String(255))
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    salon: Mapped[Salon] = relationship(back_populates="members")
+
+    @property
+    def is_host(self) -> bool:
+        return self.standing in (Standing.HOST.value, Standing.COHOST.value)
+
+
+class UserSetting(Base):
+    """Per-person settings: personal data (user id)."""
+
+    __tablename__ = "user_settings"
+
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    consent: Mapped[bool | None] = mapped_column(Boolean)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RoomSetting(Base):
+    __tablename__ = "room_settings"
+
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+
+
+class SyncState(Base):
+    """The bot's own position in the event stream, so a restart resumes where it stopped."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HandledEvent(Base):
+    """Ids of events already acted on, so nothing is answered twice after a restart."""
+
+    __tablename__ = "handled_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,34 @@
+"""The one permission check: where a command works and who may use it."""
+
+from __future__ import annotations
+
+from bot.commands import CommandSpec, Permission, Scope
+from bot.context import Context
+from bot.db import Standing
+
+
+def refusal(spec: CommandSpec, ctx: Context) -> str | None:
+    """None when allowed; otherwise a message in the user's language saying who may."""
+    t = ctx.t
+    verb = spec.name_in(ctx.lang)
+    if spec.scope is Scope.SALON and ctx.salon is None:
+        return t._(
+            "“{verb}” works inside a salon room. Open a salon with {prefix} open \"title\", "
+            "or see the salons with {prefix} list."
+        ).format(verb=verb, prefix=ctx.prefix)
+    if spec.scope is Scope.STAFF_ROOM and not ctx.in_staff_room:
+        return t._("“{verb}” works only in the municipality's staff room.").format(verb=verb)
+    if spec.permission is Permission.MEMBER and ctx.salon is not None and ctx.member is None:
+        return t._("Only the salon's participants may use “{verb}”.").format(verb=verb)
+    if (
+        spec.permission is Permission.HOST
+        and ctx.salon is not None
+        and (ctx.member is None or ctx.member.standing not in (Standing.HOST, Standing.COHOST))
+    ):
+        hosts = ", ".join(m.user_id for m in ctx.salon.active_members() if m.is_host)
+        return t._("Only the salon's hosts may use “{verb}”: {hosts}.").format(
+            verb=verb, hosts=hosts or "-"
+        )
+    if spec.permission is Permission.STAFF and not ctx.is_staff:
+        return t._("Only the municipality's staff may use “{verb}”.").format(verb=verb)
+    return None

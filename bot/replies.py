@@ -1,0 +1,84 @@
+"""The one way to write a reply: a small Markdown subset turned into plain text and HTML.
+
+Handlers write ``**bold**``, ``[label](https://…)`` links and ``- `` bullet lines; every
+transport shows the plain ``body`` or the HTML ``formatted_body`` from the same source, and
+user-supplied text is escaped so nobody can inject markup into the bot's messages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+|matrix:[^\s)]+)\)")
+
+
+def escape_markup(text: str) -> str:
+    """Makes user text safe to embed in a reply source (no accidental bold or links)."""
+    return text.replace("**", "*\u200b*").replace("](", "]\u200b(")
+
+
+def _inline_html(line: str) -> str:
+    escaped = html.escape(line, quote=False)
+    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
+    return _LINK.sub(lambda m: f'<a href="{html.escape(m.group(2))}">{m.group(1)}</a>', escaped)
+
+
+def _inline_plain(line: str) -> str:
+    line = _BOLD.sub(r"\1", line)
+    def link(match: re.Match[str]) -> str:
+        label, url = match.group(1), match.group(2)
+        return label if label == url else f"{label} ({url})"
+
+    return _LINK.sub(link, line)
+
+
+def to_plain(source: str) -> str:
+    lines = [
+        "• " + _inline_plain(line[2:]) if line.startswith("- ") else _inline_plain(line)
+        for line in source.splitlines()
+    ]
+    return "\n".join(lines).replace("\u200b", "")
+
+
+def to_html(source: str) -> str:
+    out: list[str] = []
+    in_list = False
+    for line in source.splitlines():
+        if line.startswith("- "):
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{_inline_html(line[2:])}</li>")
+            continue
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+        out.append(_inline_html(line) + "<br/>" if line else "<br/>")
+    if in_list:
+        out.append("</ul>")
+    text = "".join(out)
+    while text.endswith("<br/>"):
+        text = text[: -len("<br/>")]
+    return text.replace("\u200b", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a handler says. ``room_id`` None means "in the room the command came from, as a
+    reply to it"; another room id posts there (the staff room, say) as a plain notice."""
+
+    source: str
+    room_id: str | None = None
+    direct_to: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return to_plain(self.source)
+
+    @property
+    def formatted_body(self) -> str:
+        return to_html(self.source)

@@ -1,0 +1,192 @@
+"""From an incoming message to replies: parse, pick the language, check, run, never crash.
+
+The router is the only place that catches handler failures: the user gets a short apology
+with a reference, the operator finds the same reference with the traceback in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.commands import CommandSpec, HandlerResult, Refusal, Registry, UsageError
+from bot.config import Config
+from bot.context import Context
+from bot.db import Database, RoomSetting, Salon, UserSetting
+from bot.i18n import Translator, translator
+from bot.parser import ParsedCommand, ParseError, parse
+from bot.permissions import refusal
+from bot.replies import Reply, escape_markup
+from bot.rooms import RoomPort
+
+log = logging.getLogger("salonbot.router")
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    sender: str
+    room_id: str
+    body: str
+    event_id: str | None = None
+    is_direct: bool = False
+
+
+def as_list(result: HandlerResult) -> list[Reply]:
+    if result is None:
+        return []
+    return [result] if isinstance(result, Reply) else list(result)
+
+
+class Router:
+    def __init__(
+        self,
+        registry: Registry,
+        db: Database,
+        rooms: RoomPort,
+        config: Config,
+        clock: Clock,
+    ) -> None:
+        self.registry = registry
+        self.db = db
+        self.rooms = rooms
+        self.config = config
+        self.clock = clock
+        self.staff_room_id: str | None = None
+        self._allowed = [re.compile(p) for p in config.bot.allowed_users]
+
+    @property
+    def prefix(self) -> str:
+        return self.config.bot.command_prefix
+
+    def is_allowed(self, user_id: str) -> bool:
+        return any(p.fullmatch(user_id) for p in self._allowed)
+
+    def is_command(self, body: str) -> bool:
+        try:
+            return parse(body, self.prefix, self.registry.flags) is not None
+        except ParseError:
+            return True
+
+    def language_for(self, session: Session, user_id: str, room_id: str | None) -> str:
+        setting = session.get(UserSetting, user_id)
+        if setting and setting.language:
+            return setting.language
+        if room_id:
+            room = session.get(RoomSetting, room_id)
+            if room and room.language:
+                return room.language
+            salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
+            if salon and salon.language:
+                return salon.language
+        return self.config.bot.default_language
+
+    def _context(self, session: Session, sender: str, room_id: str, event_id: str | None,
+                 is_direct: bool) -> Context:
+        t = translator(self.language_for(session, sender, room_id))
+        salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
+        member = salon.member(sender) if salon else None
+        if member is not None and member.status == "left":
+            member = None
+        return Context(
+            sender=sender, room_id=room_id, event_id=event_id, t=t, session=session,
+            rooms=self.rooms, config=self.config, clock=self.clock, registry=self.registry,
+            salon=salon, member=member, is_direct=is_direct, staff_room_id=self.staff_room_id,
+        )
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Replies for one message; an empty list when the message is not a command."""
+        try:
+            command = parse(incoming.body, self.prefix, self.registry.flags)
+        except ParseError as err:
+            with self.db.session() as session:
+                t = translator(self.language_for(session, incoming.sender, incoming.room_id))
+            return [Reply(self._parse_error(err, t))]
+        if command is None:
+            return []
+        if not self.is_allowed(incoming.sender):
+            t = translator(self.config.bot.default_language)
+            return [Reply(t._("Sorry, this bot only serves the people it was set up for."))]
+        ref = secrets.token_hex(4)
+        try:
+            with self.db.session() as session:
+                ctx = self._context(session, incoming.sender, incoming.room_id,
+                                    incoming.event_id, incoming.is_direct)
+                return await self._run(command, ctx)
+        except Exception:
+            log.exception("command failed ref=%s sender=%s room=%s verb=%s", ref,
+                          incoming.sender, incoming.room_id, command.verb)
+            t = translator(self.config.bot.default_language)
+            try:
+                with self.db.session() as session:
+                    t = translator(self.language_for(session, incoming.sender, incoming.room_id))
+            except Exception:
+                log.exception("could not read the language after failure ref=%s", ref)
+            return [Reply(t._("Sorry, something went wrong on my side. Please try again later. "
+                              "If it keeps happening, give the operator this reference: {ref}")
+                          .format(ref=ref))]
+
+    async def _run(self, command: ParsedCommand, ctx: Context) -> list[Reply]:
+        t = ctx.t
+        if not command.verb:
+            command = ParsedCommand(verb="help")
+        spec = self.registry.resolve(command.verb)
+        if spec is None:
+            return [Reply(self._unknown_verb(command.verb, t))]
+        denied = refusal(spec, ctx)
+        if denied:
+            return [Reply(denied)]
+        try:
+            return as_list(await spec.handler(command, ctx))
+        except UsageError as err:
+            ctx.session.rollback()
+            return [Reply(f"{err.message}\n{self.usage_line(spec, t)}")]
+        except Refusal as err:
+            ctx.session.rollback()
+            return [Reply(err.message)]
+
+    async def handle_event(self, kind: str, sender: str, room_id: str,
+                           payload: dict[str, Any]) -> list[Reply]:
+        """Non-command events (membership changes, reactions) go to the hooks registered for
+        ``kind``; a failing hook is logged and does not stop the others."""
+        replies: list[Reply] = []
+        for hook in self.registry.hooks(kind):
+            try:
+                with self.db.session() as session:
+                    ctx = self._context(session, sender, room_id, payload.get("event_id"), False)
+                    replies.extend(as_list(await hook(ctx, payload)))
+            except Exception:
+                log.exception("%s hook %s failed ref=%s room=%s", kind,
+                              getattr(hook, "__name__", hook), secrets.token_hex(4), room_id)
+        return replies
+
+    def usage_line(self, spec: CommandSpec, t: Translator) -> str:
+        return t._("Usage: {usage}").format(usage=t._(spec.usage).format(prefix=self.prefix))
+
+    def _unknown_verb(self, verb: str, t: Translator) -> str:
+        text = t._("I don't know the command “{verb}”.").format(verb=escape_markup(verb))
+        suggestion = self.registry.suggest(verb, t.lang)
+        if suggestion is not None:
+            text += " " + t._("Did you mean “{prefix} {verb}”?").format(
+                prefix=self.prefix, verb=suggestion.name_in(t.lang))
+        return text + " " + t._("Write {prefix} help to see all commands.").format(
+            prefix=self.prefix)
+
+    def _parse_error(self, err: ParseError, t: Translator) -> str:
+        if err.reason == "unclosed-quote":
+            text = t._("A quotation mark is not closed. Put text with spaces in quotes, "
+                       "like this: {example}").format(
+                example=f'{self.prefix} open "Ny legeplads i Hørning"')
+        elif err.reason.startswith("option-needs-value:"):
+            option = err.reason.split(":", 1)[1]
+            text = t._("The option --{option} needs a value after it.").format(option=option)
+        else:
+            text = t._("I could not read that command.")
+        return text + " " + t._("Write {prefix} help to see all commands.").format(
+            prefix=self.prefix)

@@ -1,0 +1,17 @@
+"""Command handlers, one module per area of commands; none of them knows Matrix.
+
+Each area module has ``register(registry)``; ``build_registry`` is the list of areas.
+"""
+
+from __future__ import annotations
+
+from bot.commands import Registry
+
+
+def build_registry() -> Registry:
+    from handlers import general, salons
+
+    registry = Registry()
+    for area in (general, salons):
+        area.register(registry)
+    return registry

@@ -1,0 +1,23 @@
+"""Replies render the same source as plain text and as safe HTML."""
+
+from __future__ import annotations
+
+from bot.replies import Reply, escape_markup
+
+
+def test_bold_links_and_bullets() -> None:
+    reply = Reply("**Salon #3** is open: [Ny legeplads](https://matrix.to/#/!a:b)\n- one\n- two")
+    assert reply.body == "Salon #3 is open: Ny legeplads (https://matrix.to/#/!a:b)\n• one\n• two"
+    assert reply.formatted_body == (
+        '<strong>Salon #3</strong> is open: <a href="https://matrix.to/#/!a:b">Ny legeplads</a>'
+        "<br/><ul><li>one</li><li>two</li></ul>")
+
+
+def test_user_text_cannot_inject_markup() -> None:
+    title = escape_markup("<script>x</script> **loud** [x](https://evil.example)")
+    reply = Reply(f"Title: {title}")
+    assert "<script>" not in reply.formatted_body
+    assert "&lt;script&gt;" in reply.formatted_body
+    assert "<strong>" not in reply.formatted_body
+    assert "<a " not in reply.formatted_body
+    assert "**loud**" in reply.body
