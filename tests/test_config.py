@@ -11,8 +11,13 @@ import pytest
 from bot.config import ConfigError, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = {"matrix": {"homeserver": "https://m.example.org", "user_id": "@bot:example.org",
-                      "password": "pw"}}
+MINIMAL = {
+    "matrix": {
+        "homeserver": "https://m.example.org",
+        "user_id": "@bot:example.org",
+        "password": "pw",
+    }
+}
 
 
 def test_example_config_is_valid_and_documents_the_product_keys() -> None:
@@ -24,9 +29,24 @@ def test_example_config_is_valid_and_documents_the_product_keys() -> None:
     assert config.privacy.retention_days == 180
     assert config.matrix.encrypt_new_rooms is True
     text = (ROOT / "config.example.yaml").read_text()
-    for key in ("homeserver", "user_id", "password", "access_token", "device_name", "store_path",
-                "encrypt_new_rooms", "command_prefix", "default_language", "timezone",
-                "staff_room", "staff", "allowed_users", "url", "before", "retention_days"):
+    for key in (
+        "homeserver",
+        "user_id",
+        "password",
+        "access_token",
+        "device_name",
+        "store_path",
+        "encrypt_new_rooms",
+        "command_prefix",
+        "default_language",
+        "timezone",
+        "staff_room",
+        "staff",
+        "allowed_users",
+        "url",
+        "before",
+        "retention_days",
+    ):
         assert f"{key}:" in text, key
 
 
@@ -39,12 +59,14 @@ def test_defaults_fill_everything_but_the_matrix_account() -> None:
 
 def test_secrets_come_from_the_environment() -> None:
     data = {"matrix": {"homeserver": "https://m.example.org", "user_id": "@bot:example.org"}}
-    env = {"SALONBOT_MATRIX__PASSWORD": "from-env",
-           "SALONBOT_DATABASE__URL": "postgresql+psycopg://u:p@db/salon",
-           "SALONBOT_BOT__STAFF": '["@a:example.org", "@b:example.org"]',
-           "SALONBOT_SUMMARY__LLM__BASE_URL": "http://127.0.0.1:9/v1",
-           "SALONBOT_SUMMARY__LLM__MODEL": "m",
-           "SALONBOT_SUMMARY__LLM__API_KEY": "k"}
+    env = {
+        "SALONBOT_MATRIX__PASSWORD": "from-env",
+        "SALONBOT_DATABASE__URL": "postgresql+psycopg://u:p@db/salon",
+        "SALONBOT_BOT__STAFF": '["@a:example.org", "@b:example.org"]',
+        "SALONBOT_SUMMARY__LLM__BASE_URL": "http://127.0.0.1:9/v1",
+        "SALONBOT_SUMMARY__LLM__MODEL": "m",
+        "SALONBOT_SUMMARY__LLM__API_KEY": "k",
+    }
     config = parse_config(data, environ=env)
     assert config.matrix.password is not None
     assert config.matrix.password.get_secret_value() == "from-env"
@@ -54,18 +76,24 @@ def test_secrets_come_from_the_environment() -> None:
     assert "from-env" not in repr(config)
 
 
-@pytest.mark.parametrize(("patch", "expected"), [
-    ({"matrix": {"user_id": "salonbot"}}, "matrix.user_id: expected a Matrix user id"),
-    ({"matrix": {"homeserver": "matrix.example.org"}}, "matrix.homeserver: expected an http"),
-    ({"matrix": {"pasword": "x"}}, "matrix.pasword: unknown key"),
-    ({"bot": {"default_language": "de"}}, "bot.default_language"),
-    ({"bot": {"timezone": "Europe/Hørning"}}, "bot.timezone: unknown time zone"),
-    ({"bot": {"allowed_users": ["@(.*"]}}, "bot.allowed_users.0: not a valid regular expression"),
-    ({"bot": {"staff_room": "staff"}}, "bot.staff_room: expected a room id"),
-    ({"reminders": {"before": ["soon"]}}, "reminders.before: expected a duration like 24h"),
-    ({"privacy": {"retention_days": 0}}, "privacy.retention_days"),
-    ({"database": {"url": "mysql://x"}}, "database.url: expected sqlite"),
-])
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ({"matrix": {"user_id": "salonbot"}}, "matrix.user_id: expected a Matrix user id"),
+        ({"matrix": {"homeserver": "matrix.example.org"}}, "matrix.homeserver: expected an http"),
+        ({"matrix": {"pasword": "x"}}, "matrix.pasword: unknown key"),
+        ({"bot": {"default_language": "de"}}, "bot.default_language"),
+        ({"bot": {"timezone": "Europe/Hørning"}}, "bot.timezone: unknown time zone"),
+        (
+            {"bot": {"allowed_users": ["@(.*"]}},
+            "bot.allowed_users.0: not a valid regular expression",
+        ),
+        ({"bot": {"staff_room": "staff"}}, "bot.staff_room: expected a room id"),
+        ({"reminders": {"before": ["soon"]}}, "reminders.before: expected a duration like 24h"),
+        ({"privacy": {"retention_days": 0}}, "privacy.retention_days"),
+        ({"database": {"url": "mysql://x"}}, "database.url: expected sqlite"),
+    ],
+)
 def test_a_bad_key_is_named_with_what_is_expected(patch: dict, expected: str) -> None:
     data = {section: dict(values) for section, values in MINIMAL.items()}
     for section, values in patch.items():
@@ -85,13 +113,21 @@ def test_missing_credentials_are_explained() -> None:
 def test_check_config_command_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("matrix:\n  homeserver: [unclosed\n")
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "check-config", "-c", str(bad)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check-config", "-c", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "not valid YAML at line" in result.stderr
     assert "Traceback" not in result.stderr
-    good = subprocess.run([sys.executable, "-m", "bot.cli", "check-config", "-c",
-                           str(ROOT / "config.example.yaml")],
-                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin"})
+    good = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check-config", "-c", str(ROOT / "config.example.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin"},
+    )
     assert good.returncode == 0, good.stderr
     assert "config.example.yaml" in good.stdout

@@ -61,11 +61,17 @@ def test_salons_members_and_settings_round_trip(db_url: str) -> None:
     db = Database(db_url)
     created = datetime(2026, 11, 23, 19, 0, tzinfo=timezone(timedelta(hours=1)))
     with db.session() as session:
-        salon = Salon(room_id="!r:example.org", title="Ny legeplads i Hørning",
-                      topic="Hvor?", is_public=True, created_by="@anna:example.org",
-                      created_at=created)
-        salon.members.append(Member(user_id="@anna:example.org", standing=Standing.HOST,
-                                    role=Role.CITIZEN))
+        salon = Salon(
+            room_id="!r:example.org",
+            title="Ny legeplads i Hørning",
+            topic="Hvor?",
+            is_public=True,
+            created_by="@anna:example.org",
+            created_at=created,
+        )
+        salon.members.append(
+            Member(user_id="@anna:example.org", standing=Standing.HOST, role=Role.CITIZEN)
+        )
         salon.members.append(Member(user_id="@ole:example.org", role=Role.POLITICIAN))
         session.add(salon)
         session.add(UserSetting(user_id="@ole:example.org", language="nb"))

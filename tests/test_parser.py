@@ -16,18 +16,26 @@ def test_not_for_the_bot() -> None:
 
 
 def test_quoted_title_with_options_anywhere() -> None:
-    cmd = parse('!salon open "Ny legeplads i Hørning" --public --topic "Hvor skal den ligge?"',
-                "!salon", FLAGS)
+    cmd = parse(
+        '!salon open "Ny legeplads i Hørning" --public --topic "Hvor skal den ligge?"',
+        "!salon",
+        FLAGS,
+    )
     assert cmd is not None
     assert cmd.verb == "open"
     assert cmd.args == ("Ny legeplads i Hørning",)
     assert cmd.options == {"public": True, "topic": "Hvor skal den ligge?"}
 
 
-@pytest.mark.parametrize("body", [
-    "!salon open „Ny legeplads“", "!salon open “Ny legeplads”", "!salon open «Ny legeplads»",
-    "!salon open ”Ny legeplads”",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!salon open „Ny legeplads“",
+        "!salon open “Ny legeplads”",
+        "!salon open «Ny legeplads»",
+        "!salon open ”Ny legeplads”",
+    ],
+)
 def test_typographic_quotes_from_phones_group_words(body: str) -> None:
     cmd = parse(body, "!salon", FLAGS)
     assert cmd is not None and cmd.args == ("Ny legeplads",)

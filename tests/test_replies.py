@@ -10,7 +10,8 @@ def test_bold_links_and_bullets() -> None:
     assert reply.body == "Salon #3 is open: Ny legeplads (https://matrix.to/#/!a:b)\n• one\n• two"
     assert reply.formatted_body == (
         '<strong>Salon #3</strong> is open: <a href="https://matrix.to/#/!a:b">Ny legeplads</a>'
-        "<br/><ul><li>one</li><li>two</li></ul>")
+        "<br/><ul><li>one</li><li>two</li></ul>"
+    )
 
 
 def test_user_text_cannot_inject_markup() -> None:

@@ -1,0 +1,167 @@
+"""`salonbot demo`: a private homeserver, the bot, two demo citizens and a short salon.
+
+Everything runs on 127.0.0.1 with data in one directory, so a newcomer sees the bot work
+within a minute and can then log in with any Matrix client to try it by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomCreateResponse, RoomMessage
+from nio.api import RoomPreset
+
+from bot.citizen import accept_invite, send_text, sync_once, wait_for_invite, wait_for_message
+from bot.cli import operator_translator
+from bot.config import Config, load_config
+from bot.i18n import Translator
+from bot.localserver import LocalSynapse
+
+DEMO_PASSWORD = "salon-demo"
+SALON_TITLE = "Ny legeplads i Hørning"
+REPLY_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    bot: str
+    anna: str
+    bjorn: str
+
+
+def write_config(data_dir: Path, server: LocalSynapse, bot_user: str) -> Path:
+    path = data_dir / "config.yaml"
+    config = {
+        "matrix": {
+            "homeserver": server.base_url,
+            "user_id": bot_user,
+            "password": DEMO_PASSWORD,
+            "device_name": "salonbot-demo",
+            "store_path": str(data_dir / "store"),
+            "encrypt_new_rooms": True,
+        },
+        "bot": {"default_language": "da", "timezone": "Europe/Copenhagen",
+                "allowed_users": [f"@.*:{server.server_name}"]},
+        "database": {"url": f"sqlite:///{data_dir / 'salonbot.db'}"},
+    }
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return path
+
+
+async def _login(server: LocalSynapse, user_id: str, store: Path) -> AsyncClient:
+    store.mkdir(parents=True, exist_ok=True)
+    client = AsyncClient(server.base_url, user_id, store_path=str(store),
+                         config=AsyncClientConfig(encryption_enabled=True,
+                                                  store_sync_tokens=True))
+    response = await client.login(DEMO_PASSWORD, device_name="demo-citizen")
+    if not isinstance(response, LoginResponse):
+        raise RuntimeError(f"demo login failed for {user_id}: {response}")
+    await sync_once(client)
+    return client
+
+
+async def _ask(client: AsyncClient, room_id: str, text: str, t: Translator) -> str:
+    """Send a command as a citizen and return the bot's reply to it."""
+    print(f"\n  {client.user_id} › {text}")
+    event_id = await send_text(client, room_id, text)
+
+    def is_reply(event: RoomMessage) -> bool:
+        relates = event.source.get("content", {}).get("m.relates_to", {})
+        return relates.get("m.in_reply_to", {}).get("event_id") == event_id
+
+    reply = await wait_for_message(client, room_id, is_reply, timeout=REPLY_TIMEOUT)
+    body = getattr(reply, "body", "")
+    print("  salonbot › " + body.replace("\n", "\n             "))
+    return body
+
+
+async def play_salon(server: LocalSynapse, accounts: DemoAccounts, data_dir: Path,
+                     t: Translator) -> str:
+    """The scripted salon: Anna opens it, invites Bjørn, asks for info. Returns the room id."""
+    anna = await _login(server, accounts.anna, data_dir / "citizens" / "anna")
+    bjorn = await _login(server, accounts.bjorn, data_dir / "citizens" / "bjorn")
+    try:
+        print("\n" + t._("A short scripted salon:"))
+        created = await anna.room_create(is_direct=True, invite=[accounts.bot],
+                                         preset=RoomPreset.trusted_private_chat)
+        if not isinstance(created, RoomCreateResponse):
+            raise RuntimeError(f"could not open a direct chat with the bot: {created}")
+        dm = created.room_id
+        await _ask(anna, dm, f'!salon open "{SALON_TITLE}" --topic "Hvor skal den ligge, '
+                             'og hvad skal den kunne?"', t)
+        salon_room = await wait_for_invite(anna, timeout=REPLY_TIMEOUT)
+        await accept_invite(anna, salon_room)
+        await _ask(anna, salon_room, f"!salon invite {accounts.bjorn} as citizen", t)
+        invited = await wait_for_invite(bjorn, timeout=REPLY_TIMEOUT, room_id=salon_room)
+        await accept_invite(bjorn, invited)
+        await _ask(anna, salon_room, "!salon info", t)
+        return salon_room
+    finally:
+        await anna.close()
+        await bjorn.close()
+
+
+def _print_login_help(server: LocalSynapse, accounts: DemoAccounts, data_dir: Path,
+                      t: Translator) -> None:
+    print("\n" + t._("Try it yourself with any Matrix client (Element: choose "
+                     "“Sign in”, edit the homeserver):"))
+    print("  " + t._("Homeserver: {url}").format(url=server.base_url))
+    for user in (accounts.anna, accounts.bjorn):
+        print("  " + t._("User: {user}   Password: {password}").format(
+            user=user, password=DEMO_PASSWORD))
+    print("  " + t._("Write to the bot: {bot} and start with !salon help").format(
+        bot=accounts.bot))
+    print("  " + t._("Data: {path}").format(path=data_dir))
+
+
+async def _run(config: Config, server: LocalSynapse, accounts: DemoAccounts, data_dir: Path,
+               once: bool, t: Translator) -> int:
+    from bot.matrix.runner import run_bot
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    bot_task = asyncio.create_task(run_bot(config, stop=stop))
+    try:
+        await play_salon(server, accounts, data_dir, t)
+        _print_login_help(server, accounts, data_dir, t)
+        if not once:
+            print("\n" + t._("The bot is running. Press Ctrl-C to stop."))
+            await stop.wait()
+    finally:
+        stop.set()
+        code = await bot_task
+    return code
+
+
+def run_demo(*, data_dir: str | None, port: int | None, scripted_only: bool) -> int:
+    t = operator_translator()
+    root = Path(data_dir or "demo-data").resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    print(t._("Starting a private Matrix homeserver on 127.0.0.1 (data in {path}) …").format(
+        path=root))
+    server = LocalSynapse(root / "synapse", port=port)
+    server.start()
+    try:
+        accounts = DemoAccounts(
+            bot=server.register("salonbot", DEMO_PASSWORD),
+            anna=server.register("anna", DEMO_PASSWORD),
+            bjorn=server.register("bjorn", DEMO_PASSWORD),
+        )
+        config = load_config(write_config(root, server, accounts.bot), environ={})
+        print(t._("Homeserver ready at {url}; the bot is {bot}.").format(
+            url=server.base_url, bot=accounts.bot))
+        return asyncio.run(_run(config, server, accounts, root, scripted_only, t))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()
+        print(t._("Homeserver stopped."), file=sys.stderr)
