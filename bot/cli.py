@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.config import Config, ConfigError, load_config
 from bot.i18n import Translator, normalise_language, translator
+from bot.summariser.cli import add_parser as add_summarise
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -128,12 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="play the scripted salon and exit instead of running until Ctrl-C")
     demo.set_defaults(func=cmd_demo)
 
-    try:
-        from bot.summariser.cli import add_parser as add_summarise
-    except ImportError:  # the summariser is optional at import time only while it is built
-        add_summarise = None
-    if add_summarise is not None:
-        add_summarise(sub)
+    add_summarise(sub)
     return parser
 
 
