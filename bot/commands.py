@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.parser import ParsedCommand
-from bot.replies import Reply
+from bot.replies import Reply, escape_markup
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.i18n import Translator
 
 
 class Scope(enum.StrEnum):
@@ -127,3 +128,18 @@ class Registry:
     @property
     def flags(self) -> frozenset[str]:
         return frozenset().union(*(s.flags for s in self._specs.values()))
+
+
+def usage_text(spec: CommandSpec, t: Translator, prefix: str) -> str:
+    """"Usage: …" for a verb, as the router and ``help`` both show it."""
+    return t._("Usage: {usage}").format(usage=t._(spec.usage).format(prefix=prefix))
+
+
+def unknown_verb_text(registry: Registry, verb: str, t: Translator, prefix: str) -> str:
+    """What to say about a verb nobody registered, with the closest one as a suggestion."""
+    text = t._("I don't know the command “{verb}”.").format(verb=escape_markup(verb))
+    suggestion = registry.suggest(verb, t.lang)
+    if suggestion is not None:
+        text += " " + t._("Did you mean “{prefix} {verb}”?").format(
+            prefix=prefix, verb=suggestion.name_in(t.lang))
+    return text + " " + t._("Write {prefix} help to see all commands.").format(prefix=prefix)

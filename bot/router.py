@@ -16,14 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.commands import CommandSpec, HandlerResult, Refusal, Registry, UsageError
+from bot.commands import (
+    HandlerResult,
+    Refusal,
+    Registry,
+    UsageError,
+    unknown_verb_text,
+    usage_text,
+)
 from bot.config import Config
 from bot.context import Context
 from bot.db import Database, RoomSetting, Salon, UserSetting
 from bot.i18n import Translator, translator
 from bot.parser import ParsedCommand, ParseError, parse
 from bot.permissions import refusal
-from bot.replies import Reply, escape_markup
+from bot.replies import Reply
 from bot.rooms import RoomPort
 
 log = logging.getLogger("salonbot.router")
@@ -138,7 +145,7 @@ class Router:
             command = ParsedCommand(verb="help")
         spec = self.registry.resolve(command.verb)
         if spec is None:
-            return [Reply(self._unknown_verb(command.verb, t))]
+            return [Reply(unknown_verb_text(self.registry, command.verb, t, self.prefix))]
         denied = refusal(spec, ctx)
         if denied:
             return [Reply(denied)]
@@ -146,7 +153,7 @@ class Router:
             return as_list(await spec.handler(command, ctx))
         except UsageError as err:
             ctx.session.rollback()
-            return [Reply(f"{err.message}\n{self.usage_line(spec, t)}")]
+            return [Reply(f"{err.message}\n{usage_text(spec, t, self.prefix)}")]
         except Refusal as err:
             ctx.session.rollback()
             return [Reply(err.message)]
@@ -165,18 +172,6 @@ class Router:
                 log.exception("%s hook %s failed ref=%s room=%s", kind,
                               getattr(hook, "__name__", hook), secrets.token_hex(4), room_id)
         return replies
-
-    def usage_line(self, spec: CommandSpec, t: Translator) -> str:
-        return t._("Usage: {usage}").format(usage=t._(spec.usage).format(prefix=self.prefix))
-
-    def _unknown_verb(self, verb: str, t: Translator) -> str:
-        text = t._("I don't know the command “{verb}”.").format(verb=escape_markup(verb))
-        suggestion = self.registry.suggest(verb, t.lang)
-        if suggestion is not None:
-            text += " " + t._("Did you mean “{prefix} {verb}”?").format(
-                prefix=self.prefix, verb=suggestion.name_in(t.lang))
-        return text + " " + t._("Write {prefix} help to see all commands.").format(
-            prefix=self.prefix)
 
     def _parse_error(self, err: ParseError, t: Translator) -> str:
         if err.reason == "unclosed-quote":

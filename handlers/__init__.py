@@ -9,9 +9,9 @@ from bot.commands import Registry
 
 
 def build_registry() -> Registry:
-    from handlers import general, salons
+    from handlers import general, membership, salons
 
     registry = Registry()
-    for area in (general, salons):
+    for area in (general, salons, membership):
         area.register(registry)
     return registry

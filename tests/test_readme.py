@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_table_script():
-    spec = importlib.util.spec_from_file_location("command_table", ROOT / "scripts/command_table.py")
+    path = ROOT / "scripts/command_table.py"
+    spec = importlib.util.spec_from_file_location("command_table", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

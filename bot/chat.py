@@ -1,0 +1,323 @@
+"""`salonbot chat`: the bot's real handlers in the terminal, with rooms that live in memory.
+
+Plain lines go through ``Router.handle`` exactly as a Matrix message would; membership
+changes (invitations, kicks) go to the ``member`` hooks as the Matrix runtime delivers them
+after a sync. Lines starting with ``/`` play the person's client: switch room, switch user,
+accept an invitation, leave. The handler tests drive the same ``ChatSession``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import select
+
+from bot.clock import Clock, SystemClock
+from bot.commands import Registry
+from bot.config import USER_ID_RE, Config, parse_config
+from bot.db import Database, Salon
+from bot.db.migrate import upgrade
+from bot.i18n import Translator, normalise_language, translator
+from bot.localrooms import LocalRooms, MembershipChange
+from bot.replies import Reply
+from bot.rooms import RoomError
+from bot.router import Incoming, Router
+from handlers import build_registry
+
+CHAT_BOT = "@salonbot:chat"
+
+
+def chat_config(lang: str | None = None) -> Config:
+    """A configuration for a session with no homeserver; nothing is read from the environment."""
+    bot: dict[str, object] = {}
+    if normalise_language(lang):
+        bot["default_language"] = normalise_language(lang)
+    return parse_config({
+        "matrix": {"homeserver": "http://localhost", "user_id": CHAT_BOT,
+                   "access_token": "unused", "encrypt_new_rooms": True},
+        "bot": bot,
+    }, environ={}, source="chat")
+
+
+@dataclass
+class Turn:
+    """What one action produced: the bot's replies and the membership changes it caused."""
+
+    replies: list[Reply] = field(default_factory=list)
+    changes: list[MembershipChange] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.body for reply in self.replies)
+
+
+class ChatSession:
+    """The bot wired to ``LocalRooms`` and a migrated database, driven one action at a time."""
+
+    def __init__(self, db_url: str, config: Config | None = None, *, clock: Clock | None = None,
+                 registry: Registry | None = None, rooms: LocalRooms | None = None) -> None:
+        self.config = config or chat_config()
+        upgrade(db_url)
+        self.db = Database(db_url)
+        self.rooms = rooms or LocalRooms(self.config.matrix.user_id)
+        self.router = Router(registry or build_registry(), self.db, self.rooms, self.config,
+                             clock or SystemClock())
+        self._event_numbers = itertools.count(1)
+        self._direct: dict[str, str] = {}
+
+    def direct_room(self, user_id: str) -> str:
+        """The user's direct chat with the bot, opened on first use."""
+        if user_id not in self._direct:
+            self._direct[user_id] = self.rooms.create_direct(user_id).room_id
+        return self._direct[user_id]
+
+    async def say(self, user_id: str, room_id: str, body: str) -> Turn:
+        room = self.rooms.room(room_id)
+        incoming = Incoming(sender=user_id, room_id=room_id, body=body,
+                            event_id=f"$chat-{next(self._event_numbers)}",
+                            is_direct=bool(room and room.is_direct))
+        replies = await self.router.handle(incoming)
+        turn = await self.sync()
+        return Turn(replies=replies + turn.replies, changes=turn.changes)
+
+    async def join(self, user_id: str, room_id: str) -> Turn:
+        """The person accepts an invitation in their client."""
+        self.rooms.join(room_id, user_id)
+        return await self.sync()
+
+    async def leave(self, user_id: str, room_id: str) -> Turn:
+        """The person leaves (or declines) through their client, not with a command."""
+        self.rooms.leave_as(room_id, user_id)
+        return await self.sync()
+
+    async def sync(self) -> Turn:
+        """Hands pending membership events to the hooks, as the runtime does after a sync."""
+        turn = Turn()
+        for change in self.rooms.drain_changes():
+            turn.changes.append(change)
+            turn.replies += await self.router.handle_event(
+                "member", change.user_id, change.room_id, change.payload())
+        return turn
+
+    def salon_of_room(self, room_id: str) -> Salon | None:
+        with self.db.session() as session:
+            return session.scalar(select(Salon).where(Salon.room_id == room_id))
+
+    def salon_room(self, number: int) -> str | None:
+        with self.db.session() as session:
+            salon = session.get(Salon, number)
+            return salon.room_id if salon else None
+
+    def translator_for(self, user_id: str, room_id: str | None) -> Translator:
+        with self.db.session() as session:
+            return translator(self.router.language_for(session, user_id, room_id))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+class ChatRepl:
+    """One person at a keyboard; ``/as`` lets them play everyone in the salon."""
+
+    def __init__(self, session: ChatSession, user: str, stdin: TextIO, stdout: TextIO) -> None:
+        self.session = session
+        self.user = user
+        self.room_id = session.direct_room(user)
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = stdin.isatty()
+        if self.interactive:
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401 - arrow keys and history for input()
+
+    @property
+    def t(self) -> Translator:
+        return self.session.translator_for(self.user, self.room_id)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    def room_label(self, room_id: str) -> str:
+        salon = self.session.salon_of_room(room_id)
+        if salon is not None:
+            return f"#{salon.id} {salon.title}"
+        room = self.session.rooms.room(room_id)
+        if room is not None and room.is_direct:
+            return self.t._("direct chat with the bot")
+        return room.name if room is not None else room_id
+
+    def read(self) -> str | None:
+        prompt = f"{self.user} · {self.room_label(self.room_id)} › "
+        if self.interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                print(file=self.stdout)
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        self.say(prompt + line.rstrip("\n"))
+        return line.rstrip("\n")
+
+    async def run(self, banner: str) -> int:
+        self.say(banner)
+        while True:
+            line = self.read()
+            if line is None:
+                return 0
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("/"):
+                if await self.client_command(line) == "quit":
+                    return 0
+                continue
+            self.show(await self.session.say(self.user, self.room_id, line))
+
+    def show(self, turn: Turn) -> None:
+        t = self.t
+        for reply in turn.replies:
+            where = ""
+            if reply.direct_to:
+                where = t._("[direct to {user}] ").format(user=reply.direct_to)
+            elif reply.room_id and reply.room_id != self.room_id:
+                where = f"[{self.room_label(reply.room_id)}] "
+            self.say("salonbot › " + where + reply.body.replace("\n", "\n            "))
+        for change in turn.changes:
+            self.show_change(change, t)
+
+    def show_change(self, change: MembershipChange, t: Translator) -> None:
+        room = self.room_label(change.room_id)
+        salon = self.session.salon_of_room(change.room_id)
+        ref = f"#{salon.id}" if salon else change.room_id
+        if change.membership == "invite" and change.user_id == self.user:
+            self.say("· " + t._("You are invited to {room}. Write /room {ref} to go there.")
+                     .format(room=room, ref=ref))
+        elif change.membership == "invite":
+            self.say("· " + t._("{user} is invited to {room}. To play them: /as {user}, then "
+                                "/room {ref}.").format(user=change.user_id, room=room, ref=ref))
+        elif change.membership in ("leave", "ban") and change.prev_membership in ("join",
+                                                                                   "invite"):
+            self.say("· " + t._("{user} is no longer in {room}.").format(
+                user=change.user_id, room=room))
+            if change.user_id == self.user and change.room_id == self.room_id:
+                self.room_id = self.session.direct_room(self.user)
+                self.say("· " + self.t._("You are back in your direct chat with the bot."))
+
+    async def client_command(self, line: str) -> str | None:
+        t = self.t
+        name, _, argument = line[1:].partition(" ")
+        argument = argument.strip()
+        if name in ("quit", "exit", "q"):
+            return "quit"
+        if name == "help":
+            self.say(t._("Chat commands: /rooms lists your rooms; /room <#number or room id> "
+                         "goes to a room and accepts an invitation to it; /as <@user:server> "
+                         "makes you someone else; /leave leaves the room as your Matrix app "
+                         "would; /quit ends the chat. Everything else goes to the bot."))
+        elif name == "rooms":
+            self.list_rooms(t)
+        elif name == "room":
+            await self.go_to(argument, t)
+        elif name == "as":
+            self.become(argument, t)
+        elif name == "leave":
+            await self.leave_room(t)
+        else:
+            self.say(t._("I don't know the chat command /{name}. /help shows them.").format(
+                name=name))
+        return None
+
+    def list_rooms(self, t: Translator) -> None:
+        for room in self.session.rooms.rooms.values():
+            state = room.state_of(self.user)
+            if state == "join":
+                self.say(f"- {room.room_id}  {self.room_label(room.room_id)}")
+            elif state == "invite":
+                self.say(f"- {room.room_id}  {self.room_label(room.room_id)}  "
+                         + t._("(invited)"))
+
+    async def go_to(self, ref: str, t: Translator) -> None:
+        number = ref.removeprefix("#")
+        room_id = self.session.salon_room(int(number)) if number.isdigit() else ref
+        room = self.session.rooms.room(room_id) if room_id else None
+        if room is None:
+            self.say(t._("There is no room {ref}. /rooms lists yours.").format(ref=ref or "-"))
+            return
+        state = room.state_of(self.user)
+        if state == "invite":
+            self.show(await self.session.join(self.user, room.room_id))
+            self.say("· " + t._("You accept the invitation and join {room}.").format(
+                room=self.room_label(room.room_id)))
+        elif state != "join":
+            self.say(t._("You are not in that room. A host can invite you, or you can write "
+                         "{prefix} join {ref} if the salon is public.").format(
+                prefix=self.session.config.bot.command_prefix, ref=ref))
+            return
+        self.room_id = room.room_id
+
+    def become(self, user: str, t: Translator) -> None:
+        if not USER_ID_RE.match(user):
+            self.say(t._("“{user}” is not a Matrix user id. Write it like @name:local.").format(
+                user=user))
+            return
+        self.user = user
+        room = self.session.rooms.room(self.room_id)
+        if room is None or room.state_of(user) != "join":
+            self.room_id = self.session.direct_room(user)
+        self.say("· " + self.t._("You are now {user}, in {room}.").format(
+            user=user, room=self.room_label(self.room_id)))
+
+    async def leave_room(self, t: Translator) -> None:
+        if self.room_id == self.session.direct_room(self.user):
+            self.say(t._("This is your direct chat with the bot; there is nothing to leave."))
+            return
+        try:
+            turn = await self.session.leave(self.user, self.room_id)
+        except RoomError:
+            self.say(t._("You are not in this room."))
+            return
+        self.show(turn)
+
+
+def run_chat(*, db_url: str | None, user: str, lang: str | None, config: Config | None,
+             stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """The REPL; returns the exit code. Without ``db_url`` the data lives in a temporary file."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    lang = normalise_language(lang)
+    if config is None:
+        config = chat_config(lang)
+    elif lang:
+        config = config.model_copy(update={
+            "bot": config.bot.model_copy(update={"default_language": lang})})
+    t = translator(lang or config.bot.default_language)
+    if not USER_ID_RE.match(user):
+        print(t._("“{user}” is not a Matrix user id. Write it like @name:local.").format(
+            user=user), file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="salonbot-chat-") as scratch:
+        url = db_url or f"sqlite:///{Path(scratch) / 'chat.db'}"
+        session = ChatSession(url, config)
+        try:
+            where = (t._("The data is kept in {url}.").format(url=db_url) if db_url else
+                     t._("The data is kept in a temporary database that is deleted when you "
+                         "quit."))
+            banner = "\n".join([
+                t._("salonbot chat: the salon bot in your terminal, without a homeserver."),
+                t._("You are {user}, in a direct chat with the bot. Write {prefix} help to "
+                    "begin; /help shows the chat commands.").format(
+                    user=user, prefix=config.bot.command_prefix),
+                where,
+            ])
+            return asyncio.run(ChatRepl(session, user, stdin, stdout).run(banner))
+        finally:
+            session.close()

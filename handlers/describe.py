@@ -1,0 +1,94 @@
+"""How salons, people, counts and dates read in a reply, the same in every handler."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.lists import format_list
+
+from bot.context import Context
+from bot.db import Member, MemberStatus, Role, Salon
+from bot.i18n import N_, Translator
+from bot.replies import escape_markup
+from bot.rooms import RoomError
+
+ROLE_NAMES = {
+    Role.CITIZEN.value: N_("citizen"),
+    Role.POLITICIAN.value: N_("politician"),
+    Role.STAFF.value: N_("staff"),
+}
+
+# Only these schemes become links in a reply (see bot.replies); others are shown as text.
+_LINKABLE = re.compile(r"^(https?://|matrix:)")
+
+
+def salon_label(t: Translator, salon: Salon) -> str:
+    """``#12 “Ny legeplads”``: the number people type, and the title they recognise."""
+    return t._("#{id} “{title}”").format(id=salon.id, title=escape_markup(salon.title))
+
+
+def link(label: str, url: str) -> str:
+    label = label.replace("[", "(").replace("]", ")")
+    return f"[{label}]({url})" if _LINKABLE.match(url) else f"{label} ({url})"
+
+
+def room_link(ctx: Context, salon: Salon) -> str:
+    """The salon's room as a link labelled with its title."""
+    return link(escape_markup(salon.title), ctx.rooms.room_link(salon.room_id))
+
+
+def role_name(t: Translator, role: str) -> str:
+    return t._(ROLE_NAMES.get(role, ROLE_NAMES[Role.CITIZEN.value]))
+
+
+def role_counts(t: Translator, members: Iterable[Member]) -> str:
+    """``2 citizens, 1 politician and 1 staff member`` in the reader's language."""
+    counts = {role: 0 for role in ROLE_NAMES}
+    for member in members:
+        counts[member.role if member.role in counts else Role.CITIZEN.value] += 1
+    parts = []
+    if counts[Role.CITIZEN.value]:
+        n = counts[Role.CITIZEN.value]
+        parts.append(t.ngettext("{n} citizen", "{n} citizens", n).format(n=n))
+    if counts[Role.POLITICIAN.value]:
+        n = counts[Role.POLITICIAN.value]
+        parts.append(t.ngettext("{n} politician", "{n} politicians", n).format(n=n))
+    if counts[Role.STAFF.value]:
+        n = counts[Role.STAFF.value]
+        parts.append(t.ngettext("{n} staff member", "{n} staff members", n).format(n=n))
+    return format_list(parts, locale=t.lang) if parts else ""
+
+
+def day(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
+    """A date as people write it, in the salon's time zone."""
+    zone = ZoneInfo((salon.timezone if salon else None) or ctx.config.bot.timezone)
+    return format_date(when.astimezone(zone), format="long", locale=ctx.lang)
+
+
+def joined(salon: Salon) -> list[Member]:
+    return [m for m in salon.members if m.status == MemberStatus.JOINED.value]
+
+
+def ever_joined(salon: Salon) -> list[Member]:
+    return [m for m in salon.members if m.joined_at is not None]
+
+
+def hosts(salon: Salon) -> list[Member]:
+    return [m for m in salon.active_members() if m.is_host]
+
+
+def room_problem(t: Translator, err: RoomError) -> str:
+    """Why the homeserver refused, in words a participant can act on."""
+    if err.code == "unknown-user":
+        return t._("I can't find this person on Matrix. Check the spelling.")
+    if err.code == "forbidden":
+        return t._("The server did not allow it.")
+    if err.code == "not-found":
+        return t._("I can't reach the salon's room any more.")
+    if err.code == "rate-limited":
+        return t._("The server is busy right now. Try again in a minute.")
+    return t._("Something went wrong on the server. Try again later.")

@@ -1,0 +1,263 @@
+"""`help`, `language`, verb aliases and the router's own replies, as a person sees them.
+
+Everything runs through the real router and registry, ``LocalRooms`` and a migrated SQLite
+database (``bot.chat.ChatSession``); nothing is mocked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.chat import ChatSession, chat_config
+from bot.clock import FixedClock
+from bot.config import parse_config
+from bot.db import Salon, UserSetting
+
+ANNA = "@anna:example.org"
+BJORN = "@bjorn:example.org"
+CARL = "@carl:example.org"
+
+
+def start(tmp_path: Path, lang: str | None = None) -> ChatSession:
+    return ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", chat_config(lang),
+                       clock=FixedClock(datetime(2026, 3, 5, 17, 0, tzinfo=UTC)))
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> Iterator[ChatSession]:
+    session = start(tmp_path)
+    yield session
+    session.close()
+
+
+async def say(chat: ChatSession, user: str, text: str, room: str | None = None) -> str:
+    return (await chat.say(user, room or chat.direct_room(user), text)).text
+
+
+async def salon_room(chat: ChatSession, host: str = ANNA, title: str = "Ny legeplads") -> str:
+    """Opens a salon as ``host``, who accepts the invitation; returns the room id."""
+    await say(chat, host, f'!salon open "{title}"')
+    with chat.db.session() as session:
+        room_id = session.query(Salon.room_id).order_by(Salon.id.desc()).limit(1).scalar()
+    assert room_id is not None
+    await chat.join(host, room_id)
+    return room_id
+
+
+# ------------------------------------------------------------------------------ help
+
+
+async def test_help_lists_the_verbs_in_danish_with_their_english_names(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, "!salon hjælp")
+    assert text.startswith("Det kan jeg (skriv !salon og så kommandoen):")
+    assert "Overalt (også når du skriver direkte til mig):" in text
+    assert "I et salonrum:" in text
+    for line in ("• åbn (open): Åbner en ny salon", "• liste (list):", "• deltag (join):",
+                 "• sprog (language):", "• info: Fortæller", "• emne (topic):",
+                 "• inviter (invite):", "• medvært (cohost):", "• forlad (leave):",
+                 "• luk (close):"):
+        assert line in text
+    assert "fx !salon hjælp åbn" in text
+
+
+async def test_help_keeps_staff_commands_away_from_citizens(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, "!salon help")
+    assert "medarbejderrum" not in text
+
+
+async def test_the_bare_prefix_answers_with_help(chat: ChatSession) -> None:
+    assert (await say(chat, ANNA, "!salon")).startswith("Det kan jeg")
+
+
+@pytest.mark.parametrize(("lang", "first_line", "open_line"), [
+    ("nb", "Dette kan jeg (skriv !salon og så kommandoen):", "• åpne (open): Åpner en ny salong"),
+    ("sv", "Det här kan jag (skriv !salon och sedan kommandot):",
+     "• öppna (open): Öppnar en ny salong"),
+    ("en", "What I can do (write !salon and then the command):",
+     "• open: Opens a new salon with its own room"),
+])
+async def test_help_in_each_language(chat: ChatSession, lang: str, first_line: str,
+                                     open_line: str) -> None:
+    await say(chat, ANNA, f"!salon language {lang}")
+    text = await say(chat, ANNA, "!salon help")
+    assert text.startswith(first_line)
+    assert open_line in text
+
+
+async def test_help_for_one_verb_gives_usage_explanation_and_who_may(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, "!salon hjælp luk")
+    assert text.splitlines() == [
+        "luk (close, lukk, stäng)",
+        "Lukker salonen, gerne med nogle afsluttende ord",
+        'Brug: !salon luk ["<afsluttende ord>"]',
+        "Virker i et salonrum, for salonens værter og medværter.",
+    ]
+
+
+async def test_help_understands_a_verb_in_another_language(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, "!salon hjælp öppna")
+    assert 'Brug: !salon åbn "<titel>" [--public] [--topic "<tekst>"]' in text
+    assert "Virker overalt, for alle." in text
+
+
+async def test_help_for_an_unknown_verb_suggests_the_nearest(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, "!salon hjælp åben")
+    assert text == ("Jeg kender ikke kommandoen »åben«. Mente du »!salon åbn«? "
+                    "Skriv !salon hjælp for at se alle kommandoer.")
+
+
+async def test_an_unknown_verb_gets_a_suggestion_in_the_users_language(chat: ChatSession) -> None:
+    await say(chat, ANNA, "!salon språk nb")
+    text = await say(chat, ANNA, "!salon inviterr")
+    assert text == ("Jeg kjenner ikke kommandoen «inviterr». Mente du «!salon inviter»? "
+                    "Skriv !salon hjelp for å se alle kommandoene.")
+
+
+# --------------------------------------------------------------------------- aliases
+
+ALIASES = {
+    "help": {"da": "hjælp", "nb": "hjelp", "sv": "hjälp"},
+    "language": {"da": "sprog", "nb": "språk", "sv": "språk"},
+    "open": {"da": "åbn", "nb": "åpne", "sv": "öppna"},
+    "list": {"da": "liste", "nb": "liste", "sv": "lista"},
+    "join": {"da": "deltag", "nb": "bli-med", "sv": "gå-med"},
+    "info": {"da": "info", "nb": "info", "sv": "info"},
+    "topic": {"da": "emne", "nb": "tema", "sv": "ämne"},
+    "invite": {"da": "inviter", "nb": "inviter", "sv": "bjud-in"},
+    "cohost": {"da": "medvært", "nb": "medvert", "sv": "medvärd"},
+    "leave": {"da": "forlad", "nb": "forlat", "sv": "lämna"},
+    "close": {"da": "luk", "nb": "lukk", "sv": "stäng"},
+}
+
+
+@pytest.mark.parametrize(("verb", "lang"), [(v, lang) for v in ALIASES for lang in
+                                             ("da", "nb", "sv")])
+async def test_every_verb_has_an_alias_in_every_language(chat: ChatSession, verb: str,
+                                                         lang: str) -> None:
+    """``help <alias>`` shows the verb's usage, written with the alias of the reader's language."""
+    await say(chat, ANNA, f"!salon language {lang}")
+    alias = ALIASES[verb][lang]
+    text = await say(chat, ANNA, f"!salon help {alias.upper()}")
+    assert text.splitlines()[0].split(" (")[0] == alias
+    assert f"!salon {alias}" in text.splitlines()[2]
+    spec = chat.router.registry.resolve(alias)
+    assert spec is not None and spec.name == verb
+
+
+# -------------------------------------------------------------------------- language
+
+
+async def test_language_is_remembered_and_the_answer_is_already_in_it(tmp_path: Path) -> None:
+    chat = start(tmp_path)
+    assert await say(chat, ANNA, "!salon sprog sv") == (
+        "Från och med nu skriver jag till dig på svenska.")
+    assert (await say(chat, ANNA, "!salon")).startswith("Det här kan jag")
+    assert (await say(chat, BJORN, "!salon")).startswith("Det kan jeg")
+    chat.close()
+
+    again = start(tmp_path)
+    assert (await say(again, ANNA, "!salon")).startswith("Det här kan jag")
+    with again.db.session() as session:
+        setting = session.get(UserSetting, ANNA)
+        assert setting is not None and setting.language == "sv"
+        assert setting.updated_at == datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
+    again.close()
+
+
+@pytest.mark.parametrize(("word", "reply"), [
+    ("norsk", "Fra nå av skriver jeg til deg på norsk bokmål."),
+    ("NO", "Fra nå av skriver jeg til deg på norsk bokmål."),
+    ("English", "From now on I write to you in English."),
+    ("da", "Fra nu af skriver jeg til dig på dansk."),
+])
+async def test_language_accepts_names_and_codes(chat: ChatSession, word: str, reply: str) -> None:
+    assert await say(chat, ANNA, f"!salon sprog {word}") == reply
+
+
+async def test_an_unknown_language_says_which_exist_and_how(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, "!salon sprog fransk")
+    assert text == ("Jeg kender ikke sproget »fransk«. Vælg da (dansk), nb (norsk bokmål), "
+                    "sv (svenska) eller en (English).\nBrug: !salon sprog da|nb|sv|en [--room]")
+    with chat.db.session() as session:
+        assert session.get(UserSetting, ANNA) is None
+
+
+async def test_language_without_a_choice_tells_the_current_one(chat: ChatSession) -> None:
+    assert await say(chat, ANNA, "!salon sprog") == (
+        "Jeg skriver til dig på dansk. Vælg da (dansk), nb (norsk bokmål), sv (svenska) eller "
+        "en (English).")
+
+
+async def test_the_configured_default_language_is_used_for_newcomers(tmp_path: Path) -> None:
+    chat = start(tmp_path, lang="en")
+    assert (await say(chat, ANNA, "!salon")).startswith("What I can do")
+    chat.close()
+
+
+async def test_a_host_sets_the_salon_language_for_everyone_without_their_own(
+        chat: ChatSession) -> None:
+    room = await salon_room(chat)
+    await say(chat, ANNA, f"!salon invite {BJORN} {CARL}", room)
+    await chat.join(BJORN, room)
+    await chat.join(CARL, room)
+    await say(chat, CARL, "!salon language en")
+
+    assert await say(chat, ANNA, "!salon sprog nb --room", room) == (
+        "Nå snakker salongen norsk bokmål. Alle kan fortsatt velge sitt eget språk med "
+        "!salon språk.")
+    assert (await say(chat, BJORN, "!salon info", room)).startswith("#1 «Ny legeplads»")
+    assert (await say(chat, CARL, "!salon info", room)).startswith("#1 “Ny legeplads”")
+    # the person's own choice still wins, and outside the salon nothing changed for Bjørn
+    assert (await say(chat, BJORN, "!salon")).startswith("Det kan jeg")
+
+
+async def test_only_hosts_set_the_salon_language(chat: ChatSession) -> None:
+    room = await salon_room(chat)
+    await say(chat, ANNA, f"!salon invite {BJORN}", room)
+    await chat.join(BJORN, room)
+    assert await say(chat, BJORN, "!salon sprog sv --room", room) == (
+        "Kun salonens værter kan ændre rummets sprog. Du kan vælge dit eget med "
+        "!salon sprog sv.")
+    assert await say(chat, ANNA, "!salon sprog sv --room") == (
+        "--room virker i et salonrum: der vælger den sproget for alle, der ikke selv har "
+        "valgt et.")
+    with chat.db.session() as session:
+        assert session.get(Salon, 1).language == "da"
+
+
+# ---------------------------------------------------------------- the router's replies
+
+
+async def test_an_unclosed_quote_explains_quoting(chat: ChatSession) -> None:
+    text = await say(chat, ANNA, '!salon åbn "Ny legeplads')
+    assert text.startswith("Et anførselstegn er ikke lukket. Sæt tekst med mellemrum i "
+                           "anførselstegn, sådan her: ")
+    assert text.endswith("Skriv !salon hjælp for at se alle kommandoer.")
+
+
+async def test_a_salon_command_outside_a_salon_says_where_it_works(chat: ChatSession) -> None:
+    assert await say(chat, ANNA, "!salon emne \"Bænke\"") == (
+        "»emne« virker inde i et salonrum. Åbn en salon med !salon åbn \"titel\", eller se "
+        "salonerne med !salon liste.")
+
+
+async def test_people_outside_allowed_users_are_turned_away_politely(tmp_path: Path) -> None:
+    config = parse_config({
+        "matrix": {"homeserver": "http://localhost", "user_id": "@salonbot:chat",
+                   "access_token": "unused"},
+        "bot": {"allowed_users": [r"@.*:example\.org"]},
+    }, environ={})
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config)
+    stranger = "@eve:elsewhere.net"
+    assert await say(chat, stranger, '!salon åbn "Min salon"') == (
+        "Beklager, denne bot hjælper kun de personer, den er sat op til.")
+    assert len(chat.rooms.rooms) == 1  # only the stranger's direct chat; no salon room
+    chat.close()
+
+
+async def test_ordinary_chat_is_not_answered(chat: ChatSession) -> None:
+    assert await say(chat, ANNA, "hej med dig, salon") == ""
