@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from dataclasses import dataclass
@@ -17,7 +18,14 @@ import yaml
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomCreateResponse, RoomMessage
 from nio.api import RoomPreset
 
-from bot.citizen import accept_invite, send_text, sync_once, wait_for_invite, wait_for_message
+from bot.citizen import (
+    accept_invite,
+    send_text,
+    sync_once,
+    sync_until,
+    wait_for_invite,
+    wait_for_message,
+)
 from bot.cli import operator_translator
 from bot.config import Config, load_config
 from bot.i18n import Translator
@@ -93,6 +101,9 @@ async def play_salon(server: LocalSynapse, accounts: DemoAccounts, data_dir: Pat
         if not isinstance(created, RoomCreateResponse):
             raise RuntimeError(f"could not open a direct chat with the bot: {created}")
         dm = created.room_id
+        # nio only sends into rooms it has synced, and the bot must have joined to hear us.
+        await sync_until(anna, lambda: dm in anna.rooms and accounts.bot in anna.rooms[dm].users,
+                         timeout=REPLY_TIMEOUT, what="the bot joining the direct chat")
         await _ask(anna, dm, f'!salon open "{SALON_TITLE}" --topic "Hvor skal den ligge, '
                              'og hvad skal den kunne?"', t)
         salon_room = await wait_for_invite(anna, timeout=REPLY_TIMEOUT)
@@ -118,6 +129,7 @@ def _print_login_help(server: LocalSynapse, accounts: DemoAccounts, data_dir: Pa
     print("  " + t._("Write to the bot: {bot} and start with !salon help").format(
         bot=accounts.bot))
     print("  " + t._("Data: {path}").format(path=data_dir))
+    print("  " + t._("Log: {path}").format(path=data_dir / "salonbot.log"))
 
 
 async def _run(config: Config, server: LocalSynapse, accounts: DemoAccounts, data_dir: Path,
@@ -142,10 +154,21 @@ async def _run(config: Config, server: LocalSynapse, accounts: DemoAccounts, dat
     return code
 
 
+def _log_to_file(path: Path) -> None:
+    """The scripted salon is the show: the bot's and the clients' logs go to a file."""
+    root_logger = logging.getLogger()
+    for handler in root_logger.handlers:
+        handler.setLevel(logging.ERROR)
+    file_handler = logging.FileHandler(path, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root_logger.addHandler(file_handler)
+
+
 def run_demo(*, data_dir: str | None, port: int | None, scripted_only: bool) -> int:
     t = operator_translator()
     root = Path(data_dir or "demo-data").resolve()
     root.mkdir(parents=True, exist_ok=True)
+    _log_to_file(root / "salonbot.log")
     print(t._("Starting a private Matrix homeserver on 127.0.0.1 (data in {path}) …").format(
         path=root))
     server = LocalSynapse(root / "synapse", port=port)
