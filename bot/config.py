@@ -29,7 +29,8 @@ from bot.durations import parse_duration
 
 ENV_PREFIX = "SALONBOT_"
 USER_ID_RE = re.compile(r"^@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d+)?$")
-ROOM_RE = re.compile(r"^[!#][^:\s]+:[A-Za-z0-9.\-]+(:\d+)?$")
+# Room ids from room version 12 on carry no server name (!opaque), older ones do (!x:server).
+ROOM_RE = re.compile(r"^(![^\s:]+(:[A-Za-z0-9.\-]+(:\d+)?)?|#[^:\s]+:[A-Za-z0-9.\-]+(:\d+)?)$")
 
 
 class ConfigError(Exception):

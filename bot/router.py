@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,15 @@ class Incoming:
     body: str
     event_id: str | None = None
     is_direct: bool = False
+
+
+#: Called once per handled message, inside the transaction that commits its outcome, so the
+#: transport can record the event and stage the replies atomically with the handler's work.
+OnCommit = Callable[[Session, list[Reply]], None]
+
+
+def _nothing(_session: Session, _replies: list[Reply]) -> None:
+    return None
 
 
 def as_list(result: HandlerResult) -> list[Reply]:
@@ -107,37 +117,43 @@ class Router:
             salon=salon, member=member, is_direct=is_direct, staff_room_id=self.staff_room_id,
         )
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Replies for one message; an empty list when the message is not a command."""
-        try:
-            command = parse(incoming.body, self.prefix, self.registry.flags)
-        except ParseError as err:
-            with self.db.session() as session:
+    async def handle(self, incoming: Incoming, on_commit: OnCommit = _nothing) -> list[Reply]:
+        """Replies for one message; an empty list when the message is not a command.
+
+        ``on_commit`` runs exactly once, in the same transaction as the handler's changes.
+        """
+        with self.db.session() as session:
+            try:
+                command = parse(incoming.body, self.prefix, self.registry.flags)
+            except ParseError as err:
                 t = translator(self.language_for(session, incoming.sender, incoming.room_id))
-            return [Reply(self._parse_error(err, t))]
-        if command is None:
-            return []
-        if not self.is_allowed(incoming.sender):
-            t = translator(self.config.bot.default_language)
-            return [Reply(t._("Sorry, this bot only serves the people it was set up for."))]
+                replies = [Reply(self._parse_error(err, t))]
+                on_commit(session, replies)
+                return replies
+            if command is None or not self.is_allowed(incoming.sender):
+                t = translator(self.config.bot.default_language)
+                replies = [] if command is None else [
+                    Reply(t._("Sorry, this bot only serves the people it was set up for."))]
+                on_commit(session, replies)
+                return replies
         ref = secrets.token_hex(4)
         try:
             with self.db.session() as session:
                 ctx = self._context(session, incoming.sender, incoming.room_id,
                                     incoming.event_id, incoming.is_direct)
-                return await self._run(command, ctx)
+                replies = await self._run(command, ctx)
+                on_commit(session, replies)
+                return replies
         except Exception:
             log.exception("command failed ref=%s sender=%s room=%s verb=%s", ref,
                           incoming.sender, incoming.room_id, command.verb)
-            t = translator(self.config.bot.default_language)
-            try:
-                with self.db.session() as session:
-                    t = translator(self.language_for(session, incoming.sender, incoming.room_id))
-            except Exception:
-                log.exception("could not read the language after failure ref=%s", ref)
-            return [Reply(t._("Sorry, something went wrong on my side. Please try again later. "
-                              "If it keeps happening, give the operator this reference: {ref}")
-                          .format(ref=ref))]
+        with self.db.session() as session:
+            t = translator(self.language_for(session, incoming.sender, incoming.room_id))
+            replies = [Reply(t._("Sorry, something went wrong on my side. Please try again "
+                                 "later. If it keeps happening, give the operator this "
+                                 "reference: {ref}").format(ref=ref))]
+            on_commit(session, replies)
+            return replies
 
     async def _run(self, command: ParsedCommand, ctx: Context) -> list[Reply]:
         t = ctx.t
@@ -158,10 +174,11 @@ class Router:
             ctx.session.rollback()
             return [Reply(err.message)]
 
-    async def handle_event(self, kind: str, sender: str, room_id: str,
-                           payload: dict[str, Any]) -> list[Reply]:
+    async def handle_event(self, kind: str, sender: str, room_id: str, payload: dict[str, Any],
+                           on_commit: OnCommit = _nothing) -> list[Reply]:
         """Non-command events (membership changes, reactions) go to the hooks registered for
-        ``kind``; a failing hook is logged and does not stop the others."""
+        ``kind``; a failing hook is logged and does not stop the others. Hooks must be
+        idempotent: ``on_commit`` runs after them, in a transaction of its own."""
         replies: list[Reply] = []
         for hook in self.registry.hooks(kind):
             try:
@@ -171,6 +188,8 @@ class Router:
             except Exception:
                 log.exception("%s hook %s failed ref=%s room=%s", kind,
                               getattr(hook, "__name__", hook), secrets.token_hex(4), room_id)
+        with self.db.session() as session:
+            on_commit(session, replies)
         return replies
 
     def _parse_error(self, err: ParseError, t: Translator) -> str:

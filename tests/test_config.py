@@ -104,6 +104,13 @@ def test_a_bad_key_is_named_with_what_is_expected(patch: dict, expected: str) ->
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize("room", ["#staff:example.org", "!abc:example.org",
+                                  "!7xXb3Kd9_Qw-opaqueRoomIdOfVersion12"])
+def test_staff_room_takes_aliases_and_room_ids_of_every_room_version(room: str) -> None:
+    config = parse_config({**MINIMAL, "bot": {"staff_room": room}}, environ={})
+    assert config.bot.staff_room == room
+
+
 def test_missing_credentials_are_explained() -> None:
     data = {"matrix": {"homeserver": "https://m.example.org", "user_id": "@bot:example.org"}}
     with pytest.raises(ConfigError, match="set either password or access_token"):

@@ -1,0 +1,96 @@
+"""Which events the router sees, and in what shape.
+
+The bot acts on plain text messages (``m.text``; never notices, which is what bots post, nor
+its own messages, nor edits), on membership changes of others, on reactions and on poll
+answers. Everything else in a room is ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nio import Event, ReactionEvent, RoomMemberEvent, RoomMessageText, UnknownEvent
+
+POLL_RESPONSE_TYPES = frozenset({"m.poll.response", "org.matrix.msc3381.poll.response"})
+
+
+@dataclass(frozen=True)
+class Routed:
+    """``kind`` is ``message`` (goes to ``Router.handle``) or a hook kind for
+    ``Router.handle_event``: ``member``, ``reaction`` or ``poll_response``."""
+
+    kind: str
+    sender: str
+    event_id: str
+    body: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _relation(event: Event) -> dict[str, Any]:
+    content = event.source.get("content", {}) if isinstance(event.source, dict) else {}
+    relation = content.get("m.relates_to")
+    return relation if isinstance(relation, dict) else {}
+
+
+def classify(event: Event, bot_user_id: str) -> Routed | None:
+    if isinstance(event, RoomMemberEvent):
+        if event.state_key == bot_user_id:
+            return None
+        previous = event.prev_membership or "leave"
+        if event.membership == previous:
+            return None  # a new display name or avatar, not a membership change
+        return Routed("member", event.state_key, event.event_id, payload={
+            "user_id": event.state_key,
+            "membership": event.membership,
+            "prev_membership": previous,
+            "event_id": event.event_id,
+            "by": event.sender,
+        })
+    if event.sender == bot_user_id:
+        return None
+    if isinstance(event, RoomMessageText):
+        if _relation(event).get("rel_type") == "m.replace":
+            return None  # an edit: the original was already handled
+        return Routed("message", event.sender, event.event_id, body=event.body)
+    if isinstance(event, ReactionEvent):
+        return Routed("reaction", event.sender, event.event_id, payload={
+            "event_id": event.event_id, "reacts_to": event.reacts_to, "key": event.key,
+        })
+    if isinstance(event, UnknownEvent) and event.type in POLL_RESPONSE_TYPES:
+        content = event.source.get("content", {})
+        response = content.get("m.selections") or content.get(
+            "org.matrix.msc3381.poll.response", {}).get("answers", [])
+        return Routed("poll_response", event.sender, event.event_id, payload={
+            "event_id": event.event_id,
+            "poll_event_id": _relation(event).get("event_id"),
+            "answers": list(response) if isinstance(response, list) else [],
+        })
+    return None
+
+
+def is_own_join(event: Event, bot_user_id: str) -> bool:
+    return (isinstance(event, RoomMemberEvent) and event.state_key == bot_user_id
+            and event.membership == "join" and event.prev_membership != "join")
+
+
+def is_own_invite(event: Event, bot_user_id: str) -> bool:
+    return (isinstance(event, RoomMemberEvent) and event.state_key == bot_user_id
+            and event.membership == "invite")
+
+
+def fresh_part(events: list[Event], bot_user_id: str) -> list[Event]:
+    """The events of a timeline the bot should act on.
+
+    When the bot has just joined (its join is in this timeline) the events before the join
+    are history, except those sent while it was invited: a citizen who opens a chat with
+    the bot and types a command before the bot has joined still gets an answer.
+    """
+    join_at = next((i for i in range(len(events) - 1, -1, -1)
+                    if is_own_join(events[i], bot_user_id)), None)
+    if join_at is None:
+        return events
+    invite_at = next((i for i in range(join_at - 1, -1, -1)
+                      if is_own_invite(events[i], bot_user_id)), None)
+    start = invite_at + 1 if invite_at is not None else join_at + 1
+    return events[start:]

@@ -1,0 +1,185 @@
+"""``bot.rooms.RoomPort`` on a real homeserver.
+
+Every failure a handler can explain becomes a ``RoomError`` with a stable code;
+``M_LIMIT_EXCEEDED`` never does, because nio waits as long as the server asks and sends the
+request again. A homeserver that is briefly away is retried a few times before the
+operation counts as ``failed``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from nio import (
+    AsyncClient,
+    ErrorResponse,
+    ProfileGetResponse,
+    RoomCreateResponse,
+    RoomGetStateResponse,
+    RoomPreset,
+)
+
+from bot.matrix.powers import creation_users, creators, creators_have_infinite_power, with_level
+from bot.matrix.retry import TRANSIENT_ERRORS, with_retries
+from bot.rooms import MODERATOR, CreatedRoom, RoomError
+
+log = logging.getLogger("salonbot.matrix.rooms")
+
+R = TypeVar("R")
+
+ENCRYPTION_STATE = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
+
+def server_of(matrix_id: str) -> str:
+    return matrix_id.split(":", 1)[1] if ":" in matrix_id else ""
+
+
+def error_code(response: ErrorResponse) -> str:
+    """Our stable code for a homeserver error."""
+    status = response.transport_response.status if response.transport_response else None
+    if response.status_code in ("M_FORBIDDEN",) or status == 403:
+        return "forbidden"
+    if response.status_code in ("M_NOT_FOUND", "M_UNKNOWN_USER") or status == 404:
+        return "not-found"
+    if response.status_code == "M_LIMIT_EXCEEDED" or status == 429:
+        return "rate-limited"
+    return "failed"
+
+
+class MatrixRooms:
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+        self._default_version: str | None = None
+
+    @property
+    def bot_user_id(self) -> str:
+        return self.client.user_id
+
+    async def _call(self, what: str, request: Callable[[], Awaitable[R]]) -> R:
+        try:
+            return await with_retries(request, what=what)
+        except TRANSIENT_ERRORS as err:
+            raise RoomError("failed", f"{what}: homeserver unreachable ({err!r})") from err
+
+    async def _checked(self, what: str, request: Callable[[], Awaitable[Any]],
+                       not_found: str = "not-found") -> Any:
+        response = await self._call(what, request)
+        if isinstance(response, ErrorResponse):
+            code = error_code(response)
+            if code == "not-found":
+                code = not_found
+            log.info("%s refused: %s", what, response.status_code)
+            raise RoomError(code, f"{what}: {response}")
+        return response
+
+    async def default_room_version(self) -> str:
+        """The version the homeserver gives new rooms (from its capabilities, cached)."""
+        if self._default_version is None:
+            async def fetch() -> Any:
+                response = await self.client.send(
+                    "GET", "/_matrix/client/v3/capabilities",
+                    headers={"Authorization": f"Bearer {self.client.access_token}"},
+                )
+                async with response:
+                    return await response.json() if response.status == 200 else {}
+
+            body = await self._call("reading the server capabilities", fetch)
+            versions = body.get("capabilities", {}).get("m.room_versions", {})
+            self._default_version = str(versions.get("default", "10"))
+        return self._default_version
+
+    async def create_room(
+        self,
+        *,
+        name: str,
+        topic: str | None,
+        encrypted: bool,
+        invite: Sequence[str],
+        moderators: Sequence[str],
+    ) -> CreatedRoom:
+        version = await self.default_room_version()
+        users = creation_users(version, self.bot_user_id, moderators, MODERATOR)
+        initial_state = [ENCRYPTION_STATE] if encrypted else []
+        response: RoomCreateResponse = await self._checked(
+            "creating a room",
+            lambda: self.client.room_create(
+                name=name,
+                topic=topic or None,
+                room_version=version,
+                preset=RoomPreset.private_chat,
+                invite=list(invite),
+                initial_state=initial_state,
+                power_level_override={"users": users},
+            ),
+        )
+        log.info("created room %s (version %s, encrypted=%s)", response.room_id, version,
+                 encrypted)
+        return CreatedRoom(room_id=response.room_id, link=self.room_link(response.room_id))
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        await self._checked(f"inviting into {room_id}",
+                            lambda: self.client.room_invite(room_id, user_id),
+                            not_found="unknown-user")
+
+    async def kick(self, room_id: str, user_id: str, reason: str | None = None) -> None:
+        await self._checked(f"removing a member from {room_id}",
+                            lambda: self.client.room_kick(room_id, user_id, reason))
+
+    async def set_name(self, room_id: str, name: str) -> None:
+        await self._checked(f"renaming {room_id}", lambda: self.client.room_put_state(
+            room_id, "m.room.name", {"name": name}))
+
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        await self._checked(f"setting the topic of {room_id}", lambda: self.client.room_put_state(
+            room_id, "m.room.topic", {"topic": topic}))
+
+    async def set_power_level(self, room_id: str, user_id: str, level: int) -> None:
+        state: RoomGetStateResponse = await self._checked(
+            f"reading the state of {room_id}", lambda: self.client.room_get_state(room_id))
+        version, room_creators = creators(state.events)
+        if creators_have_infinite_power(version) and user_id in room_creators:
+            return  # a creator's power cannot be set, and is already unlimited
+        current: dict[str, Any] = next(
+            (e.get("content", {}) for e in state.events
+             if e.get("type") == "m.room.power_levels" and e.get("state_key") == ""), {})
+        content = with_level(current, user_id, level)
+        if content == current:
+            return
+        await self._checked(f"setting a power level in {room_id}",
+                            lambda: self.client.room_put_state(
+                                room_id, "m.room.power_levels", content))
+
+    async def user_exists(self, user_id: str) -> bool:
+        """False only when the user's homeserver says there is no such user.
+
+        Synapse accepts an invite for a local user that does not exist, so handlers must
+        ask first. A server that hides profiles (403) or cannot be reached leaves the
+        question open; then the invite itself decides.
+        """
+        response = await self._call("looking up a user",
+                                    lambda: self.client.get_profile(user_id))
+        if isinstance(response, ProfileGetResponse):
+            return True
+        status = response.transport_response.status if response.transport_response else None
+        return not (status == 404 or response.status_code in ("M_NOT_FOUND", "M_UNKNOWN_USER"))
+
+    async def leave(self, room_id: str) -> None:
+        await self._checked(f"leaving {room_id}", lambda: self.client.room_leave(room_id))
+        with contextlib.suppress(*TRANSIENT_ERRORS):  # forgetting only tidies the room list
+            await self.client.room_forget(room_id)
+
+    def room_link(self, room_id: str) -> str:
+        """A matrix.to link; room ids of version 12 carry no server, so name one to ask."""
+        target = quote(room_id, safe="!#:@$.-_")
+        if room_id.startswith("#"):
+            return f"https://matrix.to/#/{target}"
+        via = server_of(self.bot_user_id)
+        return f"https://matrix.to/#/{target}?via={via}" if via else f"https://matrix.to/#/{target}"

@@ -1,0 +1,233 @@
+"""``salonbot run``: the bot on a homeserver until SIGTERM or SIGINT.
+
+Start-up order: migrate the database (a schema from a newer salonbot stops here with one
+line and exit 1), log in (reusing the saved device), join the staff room, then sync until
+told to stop. An unreachable homeserver is waited for with back-off, at start as later;
+only refused credentials end the run (exit 1). A stop finishes the batch being handled (for
+at most ``shutdown_grace`` seconds; anything cut short is handled again at the next start),
+closes the connection and the database, and returns 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nio import AsyncClient, JoinResponse
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from bot.clock import SystemClock
+from bot.commands import Registry
+from bot.config import Config
+from bot.db import Database, Salon
+from bot.db.migrate import SchemaError, upgrade
+from bot.matrix import ledger
+from bot.matrix.crypto import LateKeys
+from bot.matrix.direct import DirectRooms
+from bot.matrix.invites import Invites
+from bot.matrix.outbox import Outbox
+from bot.matrix.retry import (
+    TRANSIENT_ERRORS,
+    Backoff,
+    RuntimeStats,
+    sleep_unless_stopped,
+    watch_rate_limits,
+    with_retries,
+)
+from bot.matrix.rooms import MatrixRooms
+from bot.matrix.sender import ReplySender
+from bot.matrix.session import LoginFailed, log_in, new_client
+from bot.matrix.sync import SyncLoop, SyncOptions, TokenRevoked
+from bot.router import Router
+
+log = logging.getLogger("salonbot.matrix.runner")
+
+
+@dataclass
+class RuntimeOptions:
+    """Knobs for tests and tuning; the defaults are what production runs with."""
+
+    sync: SyncOptions = field(default_factory=SyncOptions)
+    stats: RuntimeStats = field(default_factory=RuntimeStats)
+    #: Set once the first sync after the start has been handled.
+    ready: asyncio.Event | None = None
+    shutdown_grace: float = 5.0
+
+
+def _quiet_nio() -> None:
+    # nio logs schema problems with fragments of the response, which may be message text.
+    for name in ("nio.responses", "nio.events"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _fail(message: str) -> int:
+    print(f"salonbot: {message}", file=sys.stderr)
+    log.error("%s", message)
+    return 1
+
+
+async def _log_in(client: AsyncClient, config: Config, stop: asyncio.Event) -> bool | None:
+    """True when logged in, None when stopped while waiting for the homeserver."""
+    backoff = Backoff()
+    while True:
+        try:
+            await log_in(client, config.matrix)
+            return True
+        except TRANSIENT_ERRORS as err:
+            delay = backoff.next_delay()
+            log.warning("cannot reach %s (%s); trying again in %.0f s",
+                        config.matrix.homeserver, type(err).__name__, delay)
+            if await sleep_unless_stopped(delay, stop):
+                return None
+
+
+async def join_staff_room(client: AsyncClient, room: str) -> str | None:
+    """The staff room's id once joined; a room id is kept even if joining failed, so that a
+    later invite to it is accepted and its commands work."""
+    try:
+        response = await with_retries(lambda: client.join(room), what="joining the staff room")
+    except TRANSIENT_ERRORS:
+        response = None
+    if isinstance(response, JoinResponse):
+        log.info("joined the staff room %s", response.room_id)
+        return response.room_id
+    log.warning("could not join the staff room %s (%s); invite the bot there", room, response)
+    return room if room.startswith("!") else None
+
+
+def _reserved_rooms(router: Router, db: Database) -> Callable[[str], bool]:
+    """Rooms that are never direct chats, however few people are in them."""
+
+    def reserved(room_id: str) -> bool:
+        if room_id == router.staff_room_id:
+            return True
+        with db.session() as session:
+            return session.scalar(select(Salon.id).where(Salon.room_id == room_id)) is not None
+
+    return reserved
+
+
+def _sync_loop(client: AsyncClient, router: Router, db: Database, config: Config,
+               options: RuntimeOptions, started: float) -> SyncLoop:
+    reserved = _reserved_rooms(router, db)
+    direct = DirectRooms(client, encrypt=config.matrix.encrypt_new_rooms, reserved=reserved)
+    invites = Invites(client, is_allowed=router.is_allowed,
+                      language=config.bot.default_language,
+                      staff_room=lambda: router.staff_room_id)
+    return SyncLoop(
+        client=client, router=router, db=db,
+        sender=ReplySender(client, Outbox(db), direct, router.clock, options.stats),
+        invites=invites, late_keys=LateKeys(client), clock=router.clock, stats=options.stats,
+        options=options.sync, is_reserved=reserved,
+        on_ready=options.ready.set if options.ready is not None else None, started=started,
+    )
+
+
+async def run_bot(
+    config: Config,
+    *,
+    stop: asyncio.Event | None = None,
+    registry: Registry | None = None,
+    options: RuntimeOptions | None = None,
+) -> int:
+    """Run until ``stop`` is set; 0 after a clean stop, 1 when the bot cannot (go on) run.
+
+    ``registry`` replaces the handlers' registry (tests add commands to it).
+    """
+    started = time.monotonic()
+    stop = stop or asyncio.Event()
+    options = options or RuntimeOptions()
+    _quiet_nio()
+    try:
+        await asyncio.to_thread(upgrade, config.database.url)
+    except SchemaError as err:
+        return _fail(str(err))
+    except OperationalError as err:
+        return _fail(f"cannot open the database {config.database.url.split('://')[0]}:// "
+                     f"({err.orig}); check database.url")
+    if registry is None:
+        from handlers import build_registry
+
+        registry = build_registry()
+    db = Database(config.database.url)
+    client = new_client(config.matrix)
+    watch_rate_limits(client, options.stats)
+    router = Router(registry, db, MatrixRooms(client), config, SystemClock())
+    try:
+        try:
+            if not await _log_in(client, config, stop):
+                return 0
+        except LoginFailed as err:
+            return _fail(str(err))
+        if config.bot.staff_room:
+            router.staff_room_id = await join_staff_room(client, config.bot.staff_room)
+        pruned = ledger.prune_handled(db)
+        if pruned:
+            log.info("forgot %d old handled-event ids", pruned)
+        loop = _sync_loop(client, router, db, config, options, started)
+        log.info("running as %s (device %s); syncing", client.user_id, client.device_id)
+        try:
+            await _run_until_stopped(loop, stop, options.shutdown_grace)
+        except TokenRevoked as err:
+            return _fail(f"the homeserver no longer accepts the bot's access token ({err}); "
+                         "set matrix.password to log in again, or give a new "
+                         "matrix.access_token")
+        log.info("stopped")
+        return 0
+    finally:
+        await client.close()
+        db.dispose()
+
+
+async def _run_until_stopped(loop: SyncLoop, stop: asyncio.Event, grace: float) -> None:
+    syncing = asyncio.create_task(loop.run(stop), name="salonbot-sync")
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({syncing, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not syncing.done():
+            try:
+                await asyncio.wait_for(syncing, grace)
+            except TimeoutError:
+                log.warning("stopped in the middle of a batch; it is handled at the next start")
+    finally:
+        stopping.cancel()
+        if not syncing.done():
+            syncing.cancel()
+            await asyncio.wait({syncing})
+    if not syncing.cancelled():
+        syncing.result()  # raises what ended the loop (TokenRevoked)
+
+
+async def _main_with_signals(config: Config) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def on_signal(signum: signal.Signals) -> None:
+        log.info("received %s; stopping", signum.name)
+        stop.set()
+
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for signum in signals:
+        loop.add_signal_handler(signum, on_signal, signum)
+    try:
+        return await run_bot(config, stop=stop)
+    finally:
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+
+
+def main(config: Config) -> int:
+    """Entry for ``salonbot run``: SIGTERM and SIGINT stop the bot cleanly with exit code 0."""
+    return asyncio.run(_main_with_signals(config))
+
+
+if __name__ == "__main__":
+    from bot.cli import main as cli_main
+
+    sys.exit(cli_main(["run", *sys.argv[1:]]))

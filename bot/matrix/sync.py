@@ -1,0 +1,281 @@
+"""From the homeserver's event stream to router calls, each event exactly once.
+
+Every round: sync from the stored position, do the encryption chores, send replies that
+are still waiting, answer invites, then hand each new event of each joined room to the
+router. A timeline the server shortened (``limited``, e.g. after hours of downtime) is
+filled in from ``/messages`` back to the stored position, so nothing sent meanwhile is
+missed. Each event is recorded as handled together with its staged replies; the position is
+stored only after the whole batch. A failure backs off (1 s doubling to 60 s) and syncs
+again from the same position; recorded events are skipped, so nothing is answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    Event,
+    MegolmEvent,
+    MessageDirection,
+    RoomMessagesResponse,
+    SyncError,
+    SyncResponse,
+)
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.matrix import ledger
+from bot.matrix.crypto import LateKeys, housekeeping
+from bot.matrix.events import Routed, classify, fresh_part, is_own_join
+from bot.matrix.invites import Invites
+from bot.matrix.outbox import Outbox, OutgoingReply, outgoing
+from bot.matrix.retry import TRANSIENT_ERRORS, Backoff, RuntimeStats, sleep_unless_stopped
+from bot.matrix.sender import ReplySender
+from bot.replies import Reply
+from bot.router import Incoming, OnCommit, Router
+
+log = logging.getLogger("salonbot.matrix.sync")
+
+#: Pages of 100 events fetched per room to fill a gap; beyond that the gap is logged.
+MAX_GAP_PAGES = 50
+
+
+@dataclass
+class SyncOptions:
+    timeout_ms: int = 30_000
+    timeline_limit: int = 100
+    backoff_first: float = 1.0
+    backoff_cap: float = 60.0
+
+
+class SyncFailed(Exception):
+    """The homeserver answered the sync with an error."""
+
+
+class TokenRevoked(Exception):
+    """The homeserver no longer accepts the access token (logged out, or the device deleted).
+
+    Retrying cannot help, so the run ends; with a password in the configuration the next
+    start logs in again with the same device.
+    """
+
+
+class SyncLoop:
+    def __init__(
+        self,
+        *,
+        client: AsyncClient,
+        router: Router,
+        db: Database,
+        sender: ReplySender,
+        invites: Invites,
+        late_keys: LateKeys,
+        clock: Clock,
+        stats: RuntimeStats,
+        options: SyncOptions,
+        is_reserved: Callable[[str], bool],
+        on_ready: Callable[[], None] | None = None,
+        started: float | None = None,
+    ) -> None:
+        self.client = client
+        self.router = router
+        self.db = db
+        self.sender = sender
+        self.invites = invites
+        self.late_keys = late_keys
+        self.clock = clock
+        self.stats = stats
+        self.options = options
+        self.is_reserved = is_reserved
+        self.on_ready = on_ready
+        self.started = time.monotonic() if started is None else started
+
+    @property
+    def bot(self) -> str:
+        return self.client.user_id
+
+    def sync_filter(self) -> dict[str, Any]:
+        return {
+            "presence": {"types": []},
+            "room": {
+                "timeline": {"limit": self.options.timeline_limit},
+                "ephemeral": {"types": []},
+                # Encryption needs every member, so members are not lazy-loaded.
+                "state": {"lazy_load_members": False},
+            },
+        }
+
+    async def run(self, stop: asyncio.Event) -> None:
+        position = ledger.load_position(self.db)
+        first = True
+        backoff = Backoff(self.options.backoff_first, self.options.backoff_cap)
+        while not stop.is_set():
+            try:
+                response = await self._sync(position, first, stop)
+                if response is None:
+                    return
+                await self._process(response, since=position)
+                ledger.save_position(self.db, self.late_keys.oldest_position()
+                                     or response.next_batch, self.clock.now())
+                position = response.next_batch
+                backoff.reset()
+                if first:
+                    first = False
+                    log.info("first sync handled %.2f s after the start; ready",
+                             time.monotonic() - self.started)
+                    if self.on_ready is not None:
+                        self.on_ready()
+            except (SyncFailed, *TRANSIENT_ERRORS) as err:
+                self.stats.reconnects += 1
+                delay = backoff.next_delay()
+                log.warning("cannot reach the homeserver (%s); trying again in %.0f s",
+                            err if isinstance(err, SyncFailed) else type(err).__name__, delay)
+                if await sleep_unless_stopped(delay, stop):
+                    return
+            except TokenRevoked:
+                raise
+            except Exception:
+                delay = backoff.next_delay()
+                log.exception("unexpected error in the sync loop; trying again in %.0f s",
+                              delay)
+                if await sleep_unless_stopped(delay, stop):
+                    return
+
+    async def _sync(self, since: str | None, first: bool,
+                    stop: asyncio.Event) -> SyncResponse | None:
+        # Let nio process every response, also one it has seen before (a retried round).
+        self.client.next_batch = None
+        request = asyncio.ensure_future(self.client.sync(
+            timeout=0 if first else self.options.timeout_ms,
+            sync_filter=self.sync_filter(),
+            since=since,
+            # The first round after a start loads every room's state into nio (members and
+            # encryption), which the bot needs to reply and encrypt.
+            full_state=True if first else None,
+        ))
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not request.done():
+            request.cancel()
+            with contextlib.suppress(asyncio.CancelledError, *TRANSIENT_ERRORS):
+                await request
+            return None
+        response = request.result()
+        if isinstance(response, SyncError):
+            if response.status_code == "M_UNKNOWN_TOKEN":
+                raise TokenRevoked(str(response))
+            raise SyncFailed(str(response))
+        return response
+
+    async def _process(self, response: SyncResponse, *, since: str | None) -> None:
+        await housekeeping(self.client)
+        await self.sender.flush()
+        for room_id, info in response.rooms.invite.items():
+            await self.invites.handle(room_id, info.invite_state)
+        for room_id, event in self.late_keys.ready():
+            await self._handle(room_id, event, since)
+        if since is None:
+            # The very first start: what is in the rooms already is history, not commands.
+            return
+        for room_id, info in response.rooms.join.items():
+            events: list[Event] = list(info.timeline.events)
+            if info.timeline.limited and not any(is_own_join(e, self.bot) for e in events):
+                events = await self._fill_gap(room_id, info.timeline.prev_batch, since) + events
+            for event in fresh_part(events, self.bot):
+                await self._handle(room_id, event, since)
+        if self.late_keys.waiting:
+            await housekeeping(self.client)  # the key requests
+
+    async def _fill_gap(self, room_id: str, prev_batch: str | None, since: str) -> list[Event]:
+        """Events between the stored position and the start of a shortened timeline."""
+        if prev_batch is None:
+            return []
+        newest_first: list[Event] = []
+        token = prev_batch
+        for _ in range(MAX_GAP_PAGES):
+            page = await self.client.room_messages(room_id, start=token, end=since,
+                                                   direction=MessageDirection.back, limit=100)
+            if not isinstance(page, RoomMessagesResponse):
+                status = page.transport_response.status if page.transport_response else 0
+                if status >= 500 or status == 0:
+                    raise SyncFailed(f"fetching the missed events of {room_id}: {page}")
+                log.warning("could not fetch the missed events of %s: %s", room_id, page)
+                break
+            newest_first.extend(page.chunk)
+            if not page.chunk or not page.end or page.end == token:
+                break
+            token = page.end
+        else:
+            log.error("more than %d pages of events missed in %s; the oldest are skipped",
+                      MAX_GAP_PAGES, room_id)
+        log.info("fetched %d events of %s sent while the bot was away", len(newest_first),
+                 room_id)
+        return list(reversed(newest_first))
+
+    def _is_direct(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return room is not None and room.member_count <= 2 and not self.is_reserved(room_id)
+
+    async def _handle(self, room_id: str, event: Event, since: str | None) -> None:
+        if isinstance(event, MegolmEvent):
+            decrypted = self.late_keys.try_decrypt(event, room_id)
+            if decrypted is None:
+                await self.late_keys.keep(event, room_id, since)
+                return
+            event = decrypted
+        routed = classify(event, self.bot)
+        if routed is None:
+            return
+        if routed.kind != "message" and not self.router.registry.hooks(routed.kind):
+            return
+        with self.db.session() as session:
+            if ledger.is_handled(session, routed.event_id):
+                return
+        recorded: list[OutgoingReply] = []
+
+        def record(session: Session, replies: list[Reply]) -> None:
+            """Marks the event handled and stages its replies in the handler's transaction."""
+            items = outgoing(replies, room_id=room_id, event_id=routed.event_id,
+                             now=self.clock.now())
+            ledger.mark_handled(session, routed.event_id, room_id, self.clock.now())
+            Outbox.stage(session, items)
+            recorded[:] = items
+
+        handled = await self._route(room_id, routed, record)
+        if not handled:
+            # A failure around the router: record the event anyway, so one poisonous event
+            # cannot block the room.
+            with self.db.session() as session:
+                if not ledger.is_handled(session, routed.event_id):
+                    record(session, [])
+        if routed.kind == "message" and recorded:
+            self.stats.commands_handled += 1
+        if recorded:
+            await self.sender.flush()
+
+    async def _route(self, room_id: str, routed: Routed, record: OnCommit) -> bool:
+        try:
+            if routed.kind == "message":
+                await self.router.handle(Incoming(
+                    sender=routed.sender, room_id=room_id, body=routed.body,
+                    event_id=routed.event_id, is_direct=self._is_direct(room_id)), record)
+            else:
+                await self.router.handle_event(routed.kind, routed.sender, room_id,
+                                               routed.payload, record)
+            return True
+        except Exception:
+            log.exception("event %s in %s could not be handled ref=%s", routed.event_id,
+                          room_id, secrets.token_hex(4))
+            return False
