@@ -63,6 +63,7 @@ class LocalRooms:
     def __init__(self, bot_user_id: str, *, missing_users: Iterable[str] = ()) -> None:
         self.bot_user_id = bot_user_id
         self.rooms: dict[str, LocalRoom] = {}
+        self.aliases: dict[str, str] = {}
         self._missing = set(missing_users)
         self._room_numbers = itertools.count(1)
         self._event_numbers = itertools.count(1)
@@ -115,6 +116,9 @@ class LocalRooms:
 
     async def user_exists(self, user_id: str) -> bool:
         return bool(USER_ID_RE.match(user_id)) and user_id not in self._missing
+
+    async def resolve_alias(self, alias: str) -> str | None:
+        return self.aliases.get(alias)
 
     async def leave(self, room_id: str) -> None:
         self._change(self._room(room_id), self.bot_user_id, "leave")

@@ -28,7 +28,7 @@ from handlers.describe import (
     room_problem,
     salon_label,
 )
-from handlers.refs import AliasReference, BadReference, find_salon
+from handlers.refs import BadReference, find_salon
 
 log = logging.getLogger("salonbot.handlers.salons")
 
@@ -156,11 +156,7 @@ async def join_salon(command: ParsedCommand, ctx: Context) -> Reply:
                              "You see the salons with {prefix} list.").format(prefix=ctx.prefix))
     ref = command.args[0]
     try:
-        salon = find_salon(ctx.session, ref)
-    except AliasReference as err:
-        raise Refusal(t._("I can't look up room addresses like {ref} yet. Use the salon's "
-                          "number from {prefix} list, for example #12.").format(
-            ref=escape_markup(ref), prefix=ctx.prefix)) from err
+        salon = await find_salon(ctx.session, ctx.rooms, ref)
     except BadReference as err:
         raise UsageError(t._("“{ref}” is not a salon number. Use the number from {prefix} list, "
                              "for example #12.").format(ref=escape_markup(ref),

@@ -133,3 +133,30 @@ async def test_on_older_room_versions_the_bot_keeps_power_100_and_hosts_get_50(
     state = await room_state(host.client, salon)
     assert state[("m.room.power_levels", "")]["content"]["users"] == {
         bot.user_id: 100, host.user_id: 50, neighbour.user_id: 50}
+
+
+async def test_public_salons_are_listed_and_joined_by_number_or_room_alias(
+        make_bot, make_citizen) -> None:
+    bot = await make_bot()
+    host: Citizen = await make_citizen("host")
+    stranger: Citizen = await make_citizen("stranger")
+    latecomer: Citizen = await make_citizen("latecomer")
+    await host.ask(await host.open_chat_with(bot.user_id), '!salon open "Torvet" --public')
+    salon = await host.accept_invite()
+    alias = f"#torvet-{salon[1:7].lower()}:localhost"
+    await host.client.room_put_alias(alias, salon)
+
+    chat = await stranger.open_chat_with(bot.user_id)
+    listed = await stranger.ask(chat, "!salon list")
+    assert "#1" in listed.body and "Torvet" in listed.body
+    joined = await stranger.ask(chat, "!salon join #1")
+    assert "Torvet" in joined.body
+    await stranger.accept_invite(salon)
+    assert stranger.has_joined(salon, stranger.user_id)
+
+    other_chat = await latecomer.open_chat_with(bot.user_id)
+    by_alias = await latecomer.ask(other_chat, f"!salon join {alias}")
+    assert "Torvet" in by_alias.body, by_alias.body
+    await latecomer.accept_invite(salon)
+    info = await host.ask(salon, "!salon info")
+    assert "Deltagere: 3 (3 borgere)" in info.body, info.body

@@ -229,6 +229,14 @@ async def test_join_invites_the_caller_into_a_public_salon(chat: ChatSession, re
         BJORN, "citizen", "participant", "invited")
 
 
+async def test_join_by_room_alias(chat: ChatSession) -> None:
+    room = await open_salon(chat, '!salon åbn "Torvet" --public')
+    chat.rooms.aliases["#torvet:example.org"] = room
+    reply = await say(chat, BJORN, "!salon deltag #torvet:example.org")
+    assert reply.startswith("Jeg har inviteret dig til #1 »Torvet«.")
+    assert chat.rooms.room(room).state_of(BJORN) == "invite"  # type: ignore[union-attr]
+
+
 async def test_joining_someone_already_in_says_so_with_the_link(chat: ChatSession) -> None:
     await open_salon(chat, '!salon åbn "Torvet" --public', guests=(BJORN,))
     assert await say(chat, BJORN, "!salon deltag #1") == (
@@ -267,8 +275,8 @@ async def test_someone_who_left_can_join_again(chat: ChatSession) -> None:
     ("!salon deltag legeplads", "»legeplads« er ikke et salonnummer. Brug nummeret fra "
                                 "!salon liste, fx #12.\nBrug: !salon deltag #<nummer>"),
     ("!salon deltag #torvet:example.org",
-     "Jeg kan ikke slå rumadresser som #torvet:example.org op endnu. Brug salonens nummer fra "
-     "!salon liste, fx #12."),
+     "Jeg kan ikke finde en offentlig salon #torvet:example.org. Med !salon liste kan du se, "
+     "hvilke saloner du kan deltage i."),
 ])
 async def test_join_with_a_bad_reference_says_how_to_name_a_salon(chat: ChatSession, text: str,
                                                                   reply: str) -> None:

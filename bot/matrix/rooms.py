@@ -21,6 +21,7 @@ from nio import (
     RoomCreateResponse,
     RoomGetStateResponse,
     RoomPreset,
+    RoomResolveAliasResponse,
 )
 
 from bot.matrix.powers import creation_users, creators, creators_have_infinite_power, with_level
@@ -170,6 +171,11 @@ class MatrixRooms:
             return True
         status = response.transport_response.status if response.transport_response else None
         return not (status == 404 or response.status_code in ("M_NOT_FOUND", "M_UNKNOWN_USER"))
+
+    async def resolve_alias(self, alias: str) -> str | None:
+        response = await self._call("resolving a room alias",
+                                    lambda: self.client.room_resolve_alias(alias))
+        return response.room_id if isinstance(response, RoomResolveAliasResponse) else None
 
     async def leave(self, room_id: str) -> None:
         await self._checked(f"leaving {room_id}", lambda: self.client.room_leave(room_id))
