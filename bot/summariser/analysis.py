@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from bot.summariser import cues
 from bot.summariser import text as tx
 from bot.summariser.lang import assign_languages
 from bot.summariser.model import Message
@@ -23,6 +24,8 @@ JOKE_WORDS: Final = 12
 
 CHATTER, SUPPORT, ELIGIBLE = 0, 1, 2
 BREAK: Final = -1
+# Roles that speak for the municipality: what they promise is an outcome of the salon.
+OFFICIAL_ROLES: Final = frozenset({"staff", "politician"})
 
 
 @dataclass(slots=True)
@@ -31,6 +34,10 @@ class Analysis:
 
     `rows[r]` holds term ids in text order with BREAK where a stop word split the phrase;
     `row_message[r]` maps a row back to its message and `message_row[i]` the other way.
+    Words are taken from the message without its discourse filler (`cues.core`), so "Som jeg
+    skrev tidligere:" or "Please put that in the notes." neither adds topic words nor makes a
+    verbatim repeat look like a new phrasing. `commitment[i]` marks an action item, or a
+    statement by staff or a politician worded as a promise or a plan with a date.
     """
 
     messages: list[Message]
@@ -44,6 +51,7 @@ class Analysis:
     stance: list[int]
     kind: list[str | None] = field(default_factory=list)
     word_count: list[int] = field(default_factory=list)
+    commitment: list[bool] = field(default_factory=list)
     rows: list[list[int]] = field(default_factory=list)
     row_message: list[int] = field(default_factory=list)
     message_row: list[int] = field(default_factory=list)
@@ -87,16 +95,23 @@ def analyse(
     vocab = result.vocab
     for index, (message, text, lang) in enumerate(zip(msgs, texts, langs, strict=True)):
         plain = tx.strip_noise(text)
-        words = tx.words(plain)
+        core = cues.core(plain)
+        all_words = tx.words(plain)
+        words = tx.words(core) if core != plain else all_words
         stop = tx.stopwords(lang)
         content = _content(words, stop)
         laugh = tx.has_laughter(text)
-        short = len(words) <= 6
+        short = len(all_words) <= 6
         result.word_count.append(len(words))
         kind = message.item or item_kinds.get(message.id)
         result.kind.append(kind)
-        result.question.append(kind == "question" or "?" in plain)
+        question = kind == "question" or "?" in plain
+        result.question.append(question)
         result.stance.append(tx.stance(text) if message.reply_to is not None or short else 0)
+        result.commitment.append(
+            (kind == "action" or (message.role in OFFICIAL_ROLES and cues.is_commitment(core)))
+            and not question and bool(content)
+        )
         if kind is not None and content:
             tier = ELIGIBLE
         elif laugh and len(words) < JOKE_WORDS:

@@ -53,13 +53,13 @@ _EXTRA_STOPWORDS: Final = {
         gonna wanna kinda sorta yeah yep okay ok along""",
 }
 
-def _vocabulary(words: str) -> frozenset[str]:
+def vocabulary(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
 # Words that make a message chatter rather than a point, in all four languages at once
 # (short messages are where language detection fails).
-CHAT_WORDS: Final = _vocabulary(
+CHAT_WORDS: Final = vocabulary(
     """
     hej hejsa hejsan hey hi hello hallo hallå hei heisann goddag godmorgen godaften godnat
     morgen morgon aften kveld kväll dag day morning evening afternoon night tonight
@@ -108,17 +108,27 @@ _DISAGREE_PHRASES: Final = (
     "ikke nogen god idé", "inte en bra idé", "er imod", "imod det", "er imot", "imot det",
     "är emot", "emot det", "against it", "against that", "am against", "i'm against",
     "tvivler", "tviler", "tvivlar", "i doubt", "det tror jeg ikke", "det tror jag inte",
-    "tror ikke det", "not convinced", "👎",
+    "tror ikke det", "not convinced", "ikke min erfaring", "inte min erfarenhet",
+    "not my experience", "det passer ikke", "det stemmer ikke", "det stämmer inte",
+    "that's not true", "that is not true", "ser det anderledes", "ser det annerledes",
+    "ser det annorlunda", "see it differently", "on the contrary", "👎",
 )
 # Replies that back a question instead of answering it.
 _ME_TOO_PHRASES: Final = (
     "+1", "godt spørgsmål", "godt spørsmål", "bra fråga", "good question", "same here",
     "også mig", "også meg", "jag också", "me too", "samme her", "samma här", "👍",
 )
-_AGREE_FIRST: Final = _vocabulary(
+_AGREE_FIRST: Final = vocabulary(
     "ja jo jep jepp japp yes yeah yep yup præcis presis precis exactly absolut sure"
 )
-_DISAGREE_FIRST: Final = _vocabulary("nej nei no nope næ nä nää")
+# An agreement word right after one of these is no agreement ("inte precis").
+_NEGATIONS: Final = vocabulary(
+    "ikke ikkje inte not never aldrig aldri don't doesn't isn't aren't dont ej icke"
+)
+# A reply that opens with "no" or "but" argues with what it answers.
+_DISAGREE_FIRST: Final = vocabulary(
+    "nej nei no nope næ nä nää men but however dock tværtimod tvertimot tvärtom nja"
+)
 
 
 def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -136,13 +146,13 @@ _SHORTCODES: Final = {
     ":+1:": "👍", "+1": "👍", ":thumbsup:": "👍", ":-1:": "👎", "-1": "👎",
     ":thumbsdown:": "👎", ":heart:": "❤", "<3": "❤", ":white_check_mark:": "✅",
 }
-POSITIVE_REACTIONS: Final = _vocabulary(
+POSITIVE_REACTIONS: Final = vocabulary(
     "👍 ❤ ♥ 👏 💯 🙌 😍 🥰 💚 💙 💛 🧡 💜 🤍 ⭐ 🌟 🎉 👌 💪 ✅ ✔ ☑ 🙂 😊 ☺"
 )
 # Anger or sadness is about the matter more often than about the message, so only clear
 # "no" signs count against a point.
-NEGATIVE_REACTIONS: Final = _vocabulary("👎 ❌ ✖ 🙄")
-RESOLVED_REACTIONS: Final = _vocabulary("✅ ✔ ☑")
+NEGATIVE_REACTIONS: Final = vocabulary("👎 ❌ ✖ 🙄")
+RESOLVED_REACTIONS: Final = vocabulary("✅ ✔ ☑")
 
 
 def normalise_reaction(key: str) -> str:
@@ -219,7 +229,11 @@ class Stemmer:
 
 
 def stance(text: str) -> int:
-    """+1 for agreement, -1 for disagreement, 0 for neither; negations win ("ikke enig")."""
+    """+1 for agreement, -1 for disagreement, 0 for neither; negations win ("ikke enig").
+
+    An agreement word right after a negation is no agreement: "det är inte precis orörd
+    natur" (not exactly) argues, it does not back.
+    """
     lowered = text.lower()
     if _DISAGREE_RE.search(lowered):
         return -1
@@ -227,8 +241,12 @@ def stance(text: str) -> int:
     first_word = first.group(0) if first else ""
     if first_word in _DISAGREE_FIRST:
         return -1
-    if _AGREE_RE.search(lowered) or first_word in _AGREE_FIRST:
+    if first_word in _AGREE_FIRST:
         return 1
+    for match in _AGREE_RE.finditer(lowered):
+        before = _WORD_RE.findall(lowered[max(0, match.start() - 24) : match.start()])
+        if not _NEGATIONS.intersection(before[-2:]):
+            return 1
     return 0
 
 
