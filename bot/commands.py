@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.parser import ParsedCommand
+from bot.parser import ParsedCommand, fold_verb
 from bot.replies import Reply, escape_markup
 
 if TYPE_CHECKING:
@@ -56,6 +56,9 @@ class Refusal(Exception):
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """One verb. ``flags`` are the ``--options`` that stand alone, ``value_options`` those
+    that take the next word; the parser refuses any other option, so none is ignored."""
+
     name: str
     handler: Handler
     usage: str
@@ -64,6 +67,7 @@ class CommandSpec:
     permission: Permission = Permission.ANYONE
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     flags: frozenset[str] = frozenset()
+    value_options: frozenset[str] = frozenset()
 
     def words(self) -> Iterable[str]:
         yield self.name
@@ -83,7 +87,7 @@ class Registry:
 
     def add(self, spec: CommandSpec) -> None:
         for word in spec.words():
-            key = word.casefold()
+            key = fold_verb(word)
             if key in self._words and self._words[key].name != spec.name:
                 raise ValueError(f"{word!r} names both {self._words[key].name} and {spec.name}")
             self._words[key] = spec
@@ -110,13 +114,14 @@ class Registry:
         return self._hooks.get(kind, [])
 
     def resolve(self, word: str) -> CommandSpec | None:
-        return self._words.get(word.casefold())
+        """The spec a verb or alias names, however it is accented, cased or spelled."""
+        return self._words.get(fold_verb(word))
 
     def suggest(self, word: str, lang: str) -> CommandSpec | None:
         preferred = {s.name_in(lang): s for s in self._specs.values()}
-        everything = {w.casefold(): s for w, s in self._words.items()}
-        for pool in (preferred, everything):
-            match = difflib.get_close_matches(word.casefold(), list(pool), n=1, cutoff=0.6)
+        everything = dict(self._words)
+        for pool, key in ((preferred, word.casefold()), (everything, fold_verb(word))):
+            match = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.6)
             if match:
                 return pool[match[0]]
         return None
@@ -124,10 +129,6 @@ class Registry:
     @property
     def specs(self) -> list[CommandSpec]:
         return list(self._specs.values())
-
-    @property
-    def flags(self) -> frozenset[str]:
-        return frozenset().union(*(s.flags for s in self._specs.values()))
 
 
 def usage_text(spec: CommandSpec, t: Translator, prefix: str) -> str:

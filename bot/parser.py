@@ -2,18 +2,31 @@
 
 Phones replace straight quotes with typographic ones, so „…“, “…”, «…» and ”…” count as
 quotes too. Only double quotes group words: an apostrophe in "don't" is just a letter.
+Phones also turn ``--`` into a dash (— or –), so a word that starts with one is read as an
+option; a dash inside a word or on its own is left alone.
+
+Reading happens in two steps because the verb decides which options exist: ``split`` finds
+the verb and the words after it, ``read_options`` separates the command's declared options
+from its arguments. ``parse`` does both.
 """
 
 from __future__ import annotations
 
 import shlex
+import unicodedata
 from dataclasses import dataclass, field
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‟": '"'})
+_DASHES = ("--", "—", "–")  # what phones make of "--": an em dash or an en dash
+# What people type for the Nordic letters on a keyboard that lacks them: å as aa or a,
+# æ and ä as ae or a, ø and ö as oe or o.
+_NORDIC = str.maketrans({"æ": "a", "ä": "a", "ø": "o", "ö": "o", "å": "a", "ß": "ss"})
+_DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
 
 
 class ParseError(Exception):
-    """The text is a command for the bot but cannot be read; ``reason`` says why."""
+    """The text is a command for the bot but cannot be read; ``reason`` says why:
+    ``unclosed-quote``, ``unknown-option:<name>`` or ``option-needs-value:<name>``."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -22,15 +35,30 @@ class ParseError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ParsedCommand:
-    """A command as typed: the verb still in the user's words (aliases are resolved later)."""
+    """A command as typed: the verb still in the user's words (aliases are resolved later).
+
+    ``words`` is everything after the verb before options are read; ``args`` and
+    ``options`` are filled by ``read_options``.
+    """
 
     verb: str
     args: tuple[str, ...] = ()
     options: dict[str, str | bool] = field(default_factory=dict)
     rest: str = ""
+    words: tuple[str, ...] = ()
 
     def option(self, name: str) -> str | bool | None:
         return self.options.get(name)
+
+
+def fold_verb(word: str) -> str:
+    """The key a verb is looked up by: case, accents and how Nordic letters are spelled do
+    not matter (``ÅBN``, ``aabn`` and ``abn`` are all ``åbn``; ``invitér`` is ``inviter``)."""
+    text = word.casefold()
+    for digraph, letter in _DIGRAPHS:
+        text = text.replace(digraph, letter)
+    text = unicodedata.normalize("NFKD", text.translate(_NORDIC))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def is_command(body: str, prefix: str) -> bool:
@@ -53,37 +81,61 @@ def split_words(text: str) -> list[str]:
         raise ParseError("unclosed-quote") from err
 
 
-def parse(body: str, prefix: str, flags: frozenset[str] = frozenset()) -> ParsedCommand | None:
-    """None when the message is not for the bot; ParseError when it is but is unreadable.
+def typed_verb(body: str, prefix: str) -> str:
+    """The first word after the prefix, also when the rest cannot be split (for messages)."""
+    words = body.lstrip()[len(prefix) :].split(None, 1)
+    return words[0].casefold() if words else ""
 
-    ``flags`` are the ``--options`` that take no value; every other ``--name`` takes the next
-    word as its value. Options may appear anywhere after the verb.
-    """
+
+def split(body: str, prefix: str) -> ParsedCommand | None:
+    """The verb and the words after it; None when the message is not for the bot."""
     if not is_command(body, prefix):
         return None
     rest = body.lstrip()[len(prefix) :].strip()
-    if not rest:
-        return ParsedCommand(verb="")
-    words = split_words(rest)
+    words = split_words(rest) if rest else []
     if not words:
         return ParsedCommand(verb="")
-    verb, tail = words[0], words[1:]
+    after_verb = rest[len(rest.split(None, 1)[0]) :].strip()
+    return ParsedCommand(verb=words[0].casefold(), rest=after_verb, words=tuple(words[1:]))
+
+
+def option_name(word: str) -> str | None:
+    """``--public``, ``—public`` or ``–public`` -> ``public``; None for any other word."""
+    for dash in _DASHES:
+        name = word[len(dash) :]
+        if word.startswith(dash) and name[:1].isalpha():
+            return name.lower()
+    return None
+
+
+def read_options(command: ParsedCommand, flags: frozenset[str] = frozenset(),
+                 values: frozenset[str] = frozenset()) -> ParsedCommand:
+    """Options may appear anywhere after the verb: ``flags`` stand alone, ``values`` take
+    the next word. Any other ``--name`` is an error, so a typo is never taken as text."""
     args: list[str] = []
     options: dict[str, str | bool] = {}
+    words = command.words
     index = 0
-    while index < len(tail):
-        word = tail[index]
-        if word.startswith("--") and len(word) > 2:
-            name = word[2:].lower()
-            if name in flags:
-                options[name] = True
-            elif index + 1 < len(tail):
-                options[name] = tail[index + 1]
-                index += 1
-            else:
-                raise ParseError(f"option-needs-value:{name}")
+    while index < len(words):
+        name = option_name(words[index])
+        if name is None:
+            args.append(words[index])
+        elif name in flags:
+            options[name] = True
+        elif name not in values:
+            raise ParseError(f"unknown-option:{name}")
+        elif index + 1 < len(words) and option_name(words[index + 1]) not in flags | values:
+            options[name] = words[index + 1]
+            index += 1
         else:
-            args.append(word)
+            raise ParseError(f"option-needs-value:{name}")
         index += 1
-    after_verb = rest[len(rest.split(None, 1)[0]) :].strip() if rest.split() else ""
-    return ParsedCommand(verb=verb.casefold(), args=tuple(args), options=options, rest=after_verb)
+    return ParsedCommand(verb=command.verb, args=tuple(args), options=options,
+                         rest=command.rest, words=words)
+
+
+def parse(body: str, prefix: str, flags: frozenset[str] = frozenset(),
+          values: frozenset[str] = frozenset()) -> ParsedCommand | None:
+    """None when the message is not for the bot; ParseError when it is but is unreadable."""
+    command = split(body, prefix)
+    return None if command is None else read_options(command, flags, values)

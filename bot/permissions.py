@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from bot.commands import CommandSpec, Permission, Scope
 from bot.context import Context
-from bot.db import Standing
+
+
+def may_act_as_host(ctx: Context) -> bool:
+    """Whether the sender may do what the salon's hosts may: host-only commands and
+    host-only options (``language --room``) both ask here."""
+    return ctx.member is not None and ctx.member.is_host
 
 
 def refusal(spec: CommandSpec, ctx: Context) -> str | None:
@@ -13,8 +18,8 @@ def refusal(spec: CommandSpec, ctx: Context) -> str | None:
     verb = spec.name_in(ctx.lang)
     if spec.scope is Scope.SALON and ctx.salon is None:
         return t._(
-            "“{verb}” works inside a salon room. Open a salon with {prefix} open \"title\", "
-            "or see the salons with {prefix} list."
+            "“{verb}” works inside a salon room. Write it there, or write {prefix} help to see "
+            "what works here."
         ).format(verb=verb, prefix=ctx.prefix)
     if spec.scope is Scope.STAFF_ROOM and not ctx.in_staff_room:
         return t._("“{verb}” works only in the municipality's staff room.").format(verb=verb)
@@ -23,7 +28,7 @@ def refusal(spec: CommandSpec, ctx: Context) -> str | None:
     if (
         spec.permission is Permission.HOST
         and ctx.salon is not None
-        and (ctx.member is None or ctx.member.standing not in (Standing.HOST, Standing.COHOST))
+        and not may_act_as_host(ctx)
     ):
         hosts = ", ".join(m.user_id for m in ctx.salon.active_members() if m.is_host)
         return t._("Only the salon's hosts may use “{verb}”: {hosts}.").format(

@@ -29,9 +29,9 @@ from bot.config import Config
 from bot.context import Context
 from bot.db import Database, RoomSetting, Salon, UserSetting
 from bot.i18n import Translator, translator
-from bot.parser import ParsedCommand, ParseError, parse
+from bot.parser import ParsedCommand, ParseError, read_options, split, typed_verb
 from bot.permissions import refusal
-from bot.replies import Reply
+from bot.replies import Reply, escape_markup
 from bot.rooms import RoomPort
 
 log = logging.getLogger("salonbot.router")
@@ -87,7 +87,7 @@ class Router:
 
     def is_command(self, body: str) -> bool:
         try:
-            return parse(body, self.prefix, self.registry.flags) is not None
+            return split(body, self.prefix) is not None
         except ParseError:
             return True
 
@@ -124,10 +124,11 @@ class Router:
         """
         with self.db.session() as session:
             try:
-                command = parse(incoming.body, self.prefix, self.registry.flags)
-            except ParseError as err:
+                command = split(incoming.body, self.prefix)
+            except ParseError:
                 t = translator(self.language_for(session, incoming.sender, incoming.room_id))
-                replies = [Reply(self._parse_error(err, t))]
+                replies = [Reply(self._unclosed_quote(typed_verb(incoming.body, self.prefix),
+                                                      t))]
                 on_commit(session, replies)
                 return replies
             if command is None or not self.is_allowed(incoming.sender):
@@ -166,6 +167,10 @@ class Router:
         if denied:
             return [Reply(denied)]
         try:
+            command = read_options(command, spec.flags, spec.value_options)
+        except ParseError as err:
+            return [Reply(f"{self._option_error(err, t)}\n{usage_text(spec, t, self.prefix)}")]
+        try:
             return as_list(await spec.handler(command, ctx))
         except UsageError as err:
             ctx.session.rollback()
@@ -192,15 +197,18 @@ class Router:
             on_commit(session, replies)
         return replies
 
-    def _parse_error(self, err: ParseError, t: Translator) -> str:
-        if err.reason == "unclosed-quote":
-            text = t._("A quotation mark is not closed. Put text with spaces in quotes, "
-                       "like this: {example}").format(
-                example=f'{self.prefix} open "Ny legeplads i Hørning"')
-        elif err.reason.startswith("option-needs-value:"):
-            option = err.reason.split(":", 1)[1]
-            text = t._("The option --{option} needs a value after it.").format(option=option)
-        else:
-            text = t._("I could not read that command.")
-        return text + " " + t._("Write {prefix} help to see all commands.").format(
-            prefix=self.prefix)
+    def _unclosed_quote(self, verb: str, t: Translator) -> str:
+        spec = self.registry.resolve(verb)
+        shown = spec.name_in(t.lang) if spec else escape_markup(verb)
+        example = f'{self.prefix} {shown} "{t._("text with spaces")}"'
+        return (t._("A quotation mark is not closed. Put text with spaces in quotes, like "
+                    "this: {example}").format(example=example) + " "
+                + t._("Write {prefix} help to see all commands.").format(prefix=self.prefix))
+
+    @staticmethod
+    def _option_error(err: ParseError, t: Translator) -> str:
+        reason, _, option = err.reason.partition(":")
+        if reason == "option-needs-value":
+            return t._("The option --{option} needs a value after it.").format(
+                option=escape_markup(option))
+        return t._("I don't know the option --{option}.").format(option=escape_markup(option))

@@ -182,7 +182,7 @@ def register(registry: Registry) -> None:
         usage=N_("{prefix} invite @name:server ... [as citizen|politician|staff]"),
         summary=N_("Invites people into the salon, tagged as citizen, politician or staff"),
         scope=Scope.SALON, permission=Permission.HOST,
-        aliases={"da": ("inviter",), "nb": ("inviter",), "sv": ("bjud-in", "bjud")},
+        aliases={"da": ("inviter", "invitér"), "nb": ("inviter",), "sv": ("bjud-in", "bjud")},
     ))
     registry.add(CommandSpec(
         name="cohost", handler=cohost,

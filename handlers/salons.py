@@ -298,7 +298,7 @@ def register(registry: Registry) -> None:
         usage=N_("{prefix} open \"<title>\" [--public] [--topic \"<text>\"]"),
         summary=N_("Opens a new salon with its own room; you become its host"),
         aliases={"da": ("åbn",), "nb": ("åpne",), "sv": ("öppna",)},
-        flags=frozenset({"public"}),
+        flags=frozenset({"public"}), value_options=frozenset({"topic"}),
     ))
     registry.add(CommandSpec(
         name="list", handler=list_salons,

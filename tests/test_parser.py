@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parser import ParseError, parse
+from bot.parser import ParseError, fold_verb, parse
 
 FLAGS = frozenset({"public"})
+VALUES = frozenset({"topic"})
 
 
 def test_not_for_the_bot() -> None:
@@ -20,6 +21,7 @@ def test_quoted_title_with_options_anywhere() -> None:
         '!salon open "Ny legeplads i Hørning" --public --topic "Hvor skal den ligge?"',
         "!salon",
         FLAGS,
+        VALUES,
     )
     assert cmd is not None
     assert cmd.verb == "open"
@@ -58,8 +60,57 @@ def test_bare_prefix_is_an_empty_verb_and_other_prefixes_work() -> None:
 
 def test_unclosed_quote_and_missing_option_value_are_errors() -> None:
     with pytest.raises(ParseError) as err:
-        parse('!salon open "Ny legeplads', "!salon", FLAGS)
+        parse('!salon open "Ny legeplads', "!salon", FLAGS, VALUES)
     assert err.value.reason == "unclosed-quote"
     with pytest.raises(ParseError) as err:
-        parse('!salon open "Ny" --topic', "!salon", FLAGS)
+        parse('!salon open "Ny" --topic', "!salon", FLAGS, VALUES)
     assert err.value.reason == "option-needs-value:topic"
+    with pytest.raises(ParseError) as err:
+        parse('!salon open "Ny" --topic --public', "!salon", FLAGS, VALUES)
+    assert err.value.reason == "option-needs-value:topic"
+
+
+@pytest.mark.parametrize("body", ['!salon open "Ny" --pubic', '!salon open --pubic "Ny"',
+                                  '!salon open "Ny" —colour red'])
+def test_an_unknown_option_is_named_wherever_it_stands(body: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse(body, "!salon", FLAGS, VALUES)
+    assert err.value.reason in ("unknown-option:pubic", "unknown-option:colour")
+
+
+@pytest.mark.parametrize("dash", ["—", "–"])
+def test_phone_dashes_at_the_start_of_a_word_are_double_hyphens(dash: str) -> None:
+    cmd = parse(f'!salon open "Ny legeplads" {dash}public {dash}topic „Hvor skal den ligge?“',
+                "!salon", FLAGS, VALUES)
+    assert cmd is not None
+    assert cmd.args == ("Ny legeplads",)
+    assert cmd.options == {"public": True, "topic": "Hvor skal den ligge?"}
+
+
+def test_dashes_inside_words_or_on_their_own_are_text() -> None:
+    cmd = parse("!salon idea børn — og voksne – skal med, 5–7 år, x—public", "!salon",
+                FLAGS, VALUES)
+    assert cmd is not None and cmd.options == {}
+    assert cmd.args == ("børn", "—", "og", "voksne", "–", "skal", "med,", "5–7", "år,",
+                        "x—public")
+
+
+@pytest.mark.parametrize("typed", ["åbn", "ÅBN", "Åbn", "aabn", "abn", "AABN"])
+def test_danish_open_however_it_is_typed(typed: str) -> None:
+    assert fold_verb(typed) == fold_verb("åbn")
+
+
+@pytest.mark.parametrize(("typed", "word"), [
+    ("oppna", "öppna"), ("oeppna", "öppna"), ("Öppna", "öppna"), ("apne", "åpne"),
+    ("hjaelp", "hjælp"), ("hjalp", "hjälp"), ("medvaert", "medvært"), ("invitér", "inviter"),
+    ("INVITÉR", "inviter"), ("lamna", "lämna"), ("stang", "stäng"),
+])
+def test_verbs_fold_accents_and_nordic_letters(typed: str, word: str) -> None:
+    assert fold_verb(typed) == fold_verb(word)
+
+
+def test_folding_keeps_different_verbs_apart() -> None:
+    words = ["open", "åbn", "list", "liste", "join", "deltag", "info", "topic", "emne",
+             "close", "luk", "invite", "inviter", "cohost", "medvært", "leave", "forlad",
+             "help", "hjælp", "language", "sprog"]
+    assert len({fold_verb(w) for w in words}) == len(words)
