@@ -23,7 +23,14 @@ def escape_markup(text: str) -> str:
 def _inline_html(line: str) -> str:
     escaped = html.escape(line, quote=False)
     escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    return _LINK.sub(lambda m: f'<a href="{html.escape(m.group(2))}">{m.group(1)}</a>', escaped)
+
+    def link(match: re.Match[str]) -> str:
+        # The URL was matched in escaped text: undo that before escaping it as an attribute,
+        # or "&" would arrive as "&amp;amp;".
+        url = html.escape(html.unescape(match.group(2)), quote=True)
+        return f'<a href="{url}">{match.group(1)}</a>'
+
+    return _LINK.sub(link, escaped)
 
 
 def _inline_plain(line: str) -> str:

@@ -22,3 +22,20 @@ def test_user_text_cannot_inject_markup() -> None:
     assert "<strong>" not in reply.formatted_body
     assert "<a " not in reply.formatted_body
     assert "**loud**" in reply.body
+
+
+def test_a_link_url_is_escaped_exactly_once() -> None:
+    reply = Reply('Look: [the map](https://kort.example/?a=1&b="2"&c=<3>)')
+    assert reply.formatted_body == (
+        'Look: <a href="https://kort.example/?a=1&amp;b=&quot;2&quot;&amp;c=&lt;3&gt;">'
+        "the map</a>")
+    assert "&amp;amp;" not in reply.formatted_body
+    assert reply.body == 'Look: the map (https://kort.example/?a=1&b="2"&c=<3>)'
+
+
+def test_plain_text_specials_are_escaped_exactly_once() -> None:
+    reply = Reply("Tom & Jerry <3 > 2 &amp; **A & B**\n- x & y")
+    assert reply.formatted_body == (
+        "Tom &amp; Jerry &lt;3 &gt; 2 &amp;amp; <strong>A &amp; B</strong><br/>"
+        "<ul><li>x &amp; y</li></ul>")
+    assert reply.body == "Tom & Jerry <3 > 2 &amp; A & B\n• x & y"
