@@ -1,7 +1,8 @@
 """The operator's YAML configuration, validated once at start.
 
 Every key may also come from the environment as ``SALONBOT_<SECTION>__<KEY>`` (nested keys
-joined by a double underscore), so secrets never need to sit in the file.
+joined by a double underscore), so secrets never need to sit in the file. A list key takes
+YAML's ``[a, b]`` or a plain comma-separated ``a, b``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -169,6 +171,31 @@ class Config(Section):
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
 
 
+def _is_list_key(path: list[str]) -> bool:
+    """Whether ``path`` (``["bot", "staff"]``) names a list in the configuration model."""
+    model: Any = Config
+    annotation: Any = None
+    for key in path:
+        field = model.model_fields.get(key) if isinstance(model, type) else None
+        if field is None:
+            return False
+        annotation = field.annotation
+        # ``LLMConfig | None`` and the like: look through the optional.
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        model = members[0] if get_origin(annotation) in (Union, UnionType) and members else (
+            annotation)
+    return get_origin(annotation) is list
+
+
+def _env_value(path: list[str], value: str) -> Any:
+    """YAML's ``[a, b]`` works for every key; a list key also takes plain ``a, b``."""
+    if value.strip().startswith("["):
+        return yaml.safe_load(value)
+    if _is_list_key(path):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
 def _overlay_environment(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX) or "__" not in name:
@@ -180,7 +207,7 @@ def _overlay_environment(data: dict[str, Any], environ: Mapping[str, str]) -> di
             if not isinstance(child, dict):
                 child = node[key] = {}
             node = child
-        node[path[-1]] = yaml.safe_load(value) if value.strip().startswith("[") else value
+        node[path[-1]] = _env_value(path, value)
     return data
 
 

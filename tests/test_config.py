@@ -76,6 +76,39 @@ def test_secrets_come_from_the_environment() -> None:
     assert "from-env" not in repr(config)
 
 
+@pytest.mark.parametrize("form", ["yaml", "commas"])
+def test_list_keys_from_the_environment_take_brackets_or_commas(form: str) -> None:
+    values = {
+        "SALONBOT_BOT__STAFF": ["@a:example.org", "@b:example.org"],
+        "SALONBOT_BOT__ALLOWED_USERS": ["@.*:example.org", "@guest:other.net"],
+        "SALONBOT_REMINDERS__BEFORE": ["48h", "2h", "15m"],
+    }
+    if form == "yaml":
+        env = {name: "[" + ", ".join(f'"{v}"' for v in items) + "]"
+               for name, items in values.items()}
+    else:
+        env = {name: " , ".join(items) for name, items in values.items()}
+    config = parse_config(MINIMAL, environ=env)
+    assert config.bot.staff == values["SALONBOT_BOT__STAFF"]
+    assert config.bot.allowed_users == values["SALONBOT_BOT__ALLOWED_USERS"]
+    assert config.reminders.before == values["SALONBOT_REMINDERS__BEFORE"]
+
+
+def test_a_single_value_for_a_list_key_is_a_list_of_one_and_other_keys_keep_commas() -> None:
+    config = parse_config(MINIMAL, environ={
+        "SALONBOT_BOT__STAFF": "@a:example.org",
+        "SALONBOT_MATRIX__PASSWORD": "pass,word",
+    })
+    assert config.bot.staff == ["@a:example.org"]
+    assert config.matrix.password is not None
+    assert config.matrix.password.get_secret_value() == "pass,word"
+
+
+def test_a_bad_entry_in_a_comma_separated_list_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"bot\.staff\.1: expected a Matrix user id"):
+        parse_config(MINIMAL, environ={"SALONBOT_BOT__STAFF": "@a:example.org, bob"})
+
+
 @pytest.mark.parametrize(
     ("patch", "expected"),
     [
