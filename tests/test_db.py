@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.db import Base, Database, Member, Role, Salon, Standing, UserSetting, migrate
 
@@ -109,3 +109,23 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     db.dispose()
+
+
+SECRET = "@hemmelig.person:example.org"
+
+
+def test_errors_never_show_the_personal_data_in_their_parameters(db_url: str) -> None:
+    """A failed statement lands in the log with its traceback; its values must not."""
+    migrate.upgrade(db_url)
+    db = Database(db_url)
+    with pytest.raises(IntegrityError) as integrity, db.session() as session:
+        session.add(Member(salon_id=424242, user_id=SECRET, role=Role.CITIZEN))
+    with pytest.raises(StatementError) as statement, db.session() as session:
+        session.add(Salon(room_id="!x:y", title=SECRET, created_by=SECRET,
+                          created_at=datetime(2026, 1, 1)))
+        session.flush()
+    db.dispose()
+    for err in (integrity.value, statement.value):
+        assert err.statement, "the statement itself is still shown, for the operator"
+        assert "hidden due to hide_parameters" in str(err)
+        assert SECRET not in str(err)
