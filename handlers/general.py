@@ -13,9 +13,10 @@ from bot.commands import (
     usage_text,
 )
 from bot.context import Context
-from bot.db import UserSetting
+from bot.db import RoomSetting, UserSetting
 from bot.i18n import LANGUAGE_NAMES, N_, Translator, normalise_language, translator
 from bot.parser import ParsedCommand
+from bot.permissions import may_act_as_host
 from bot.replies import Reply, escape_markup
 from handlers.checks import only_options
 
@@ -128,17 +129,37 @@ async def language_command(command: ParsedCommand, ctx: Context) -> Reply:
 
 
 def _set_room_language(ctx: Context, lang: str, new: Translator) -> Reply:
-    """A salon's language is what everyone without a language of their own is answered in."""
+    """A room's language is what everyone without a language of their own is answered in.
+
+    A salon's hosts set it for their salon (on the salon); staff set it for a shared room
+    that is no salon, a lobby or the staff room (``RoomSetting``). A direct chat has no room
+    language: there the person's own language is the only one.
+    """
     t = ctx.t
-    if ctx.salon is None:
-        raise Refusal(t._("--room works in a salon room: there it sets the language for "
-                          "everyone who has not chosen their own."))
-    if ctx.member is None or not ctx.member.is_host:
-        raise Refusal(t._("Only the salon's hosts may change the room's language. You can "
-                          "choose your own with {prefix} language {code}.").format(
+    if ctx.salon is not None:
+        if not may_act_as_host(ctx):
+            raise Refusal(t._("Only the salon's hosts may change the room's language. You can "
+                              "choose your own with {prefix} language {code}.").format(
+                prefix=ctx.prefix, code=lang))
+        ctx.salon.language = lang
+        return Reply(new._("This salon now speaks {language}. Everyone can still choose their "
+                           "own language with {prefix} language.").format(
+            language=LANGUAGE_NAMES[lang], prefix=ctx.prefix))
+    if ctx.is_direct:
+        raise Refusal(t._("--room works in a salon room or a room shared with others: there it "
+                          "sets the language for everyone who has not chosen their own. Here, "
+                          "{prefix} language {code} chooses your own.").format(
             prefix=ctx.prefix, code=lang))
-    ctx.salon.language = lang
-    return Reply(new._("This salon now speaks {language}. Everyone can still choose their own "
+    if not ctx.is_staff:
+        raise Refusal(t._("Only the municipality's staff may change the language of a room "
+                          "that is not a salon. You can choose your own with {prefix} language "
+                          "{code}.").format(prefix=ctx.prefix, code=lang))
+    setting = ctx.session.get(RoomSetting, ctx.room_id)
+    if setting is None:
+        setting = RoomSetting(room_id=ctx.room_id)
+        ctx.session.add(setting)
+    setting.language = lang
+    return Reply(new._("This room now speaks {language}. Everyone can still choose their own "
                        "language with {prefix} language.").format(
         language=LANGUAGE_NAMES[lang], prefix=ctx.prefix))
 

@@ -6,6 +6,7 @@ leave, get kicked or banned) arrives as a ``member`` event and updates the membe
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
@@ -16,8 +17,13 @@ from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.rooms import MODERATOR, RoomError
 from handlers.checks import only_options, salon_of, still_open
-from handlers.describe import hosts, role_name, room_problem
+from handlers.describe import role_name, room_problem
 from handlers.people import read_invitees, user_id_problem
+
+log = logging.getLogger("salonbot.handlers.membership")
+
+#: The power level of someone with no special rights (Matrix's ``users_default``).
+PARTICIPANT_POWER = 0
 
 
 async def invite(command: ParsedCommand, ctx: Context) -> Reply:
@@ -74,17 +80,8 @@ async def _invite_one(ctx: Context, salon: Salon, person: str, role: Role | None
             return t._("The server did not allow the invitation. Perhaps they are banned "
                        "from the room.")
         return room_problem(t, err)
-    now = ctx.clock.now()
-    if member is None:
-        salon.members.append(Member(
-            user_id=person, role=(role or Role.CITIZEN).value, standing=Standing.PARTICIPANT.value,
-            status=MemberStatus.INVITED.value, invited_by=ctx.sender, invited_at=now))
-    else:
-        member.status = MemberStatus.INVITED.value
-        member.invited_by = ctx.sender
-        member.invited_at = now
-        if role is not None:
-            member.role = role.value
+    salon.add_member(person, MemberStatus.INVITED, ctx.clock.now(), role=role,
+                     invited_by=ctx.sender)
     return None
 
 
@@ -109,6 +106,11 @@ async def cohost(command: ParsedCommand, ctx: Context) -> Reply:
         raise Refusal(t._("{user} is already the salon's host.").format(user=shown))
     if member.standing == Standing.COHOST.value:
         raise Refusal(t._("{user} is already co-host.").format(user=shown))
+    if not member.has_joined:
+        # A co-host who never joins would count as a host nobody can reach.
+        raise Refusal(t._("{user} is invited but has not joined the salon yet. Once they have "
+                          "accepted the invitation, make them co-host with {prefix} cohost "
+                          "{user}.").format(user=shown, prefix=ctx.prefix))
     try:
         await ctx.rooms.set_power_level(salon.room_id, person, MODERATOR)
     except RoomError as err:
@@ -126,7 +128,7 @@ async def leave(command: ParsedCommand, ctx: Context) -> Reply:
     member = ctx.member
     if member is None:  # the router's permission check makes this unreachable
         raise RuntimeError("leave without membership")
-    others = [m for m in hosts(salon) if m.user_id != ctx.sender]
+    others = [m for m in salon.joined_hosts() if m.user_id != ctx.sender]
     if salon.is_open and member.is_host and not others:
         raise Refusal(t._("You are the salon's only host, so you can't leave it yet. First make "
                           "someone co-host with {prefix} cohost @name:server, or close the salon "
@@ -138,8 +140,7 @@ async def leave(command: ParsedCommand, ctx: Context) -> Reply:
         raise Refusal(t._("I could not take you out of the room. {reason} You can also leave "
                           "with the Leave button in your Matrix app.").format(
             reason=room_problem(t, err))) from err
-    member.status = MemberStatus.LEFT.value
-    member.left_at = ctx.clock.now()
+    await _step_down(ctx, salon, member)
     return Reply(t._("{user} has left the salon. Thank you for taking part!").format(
         user=escape_markup(ctx.sender)))
 
@@ -153,27 +154,26 @@ async def follow_membership(ctx: Context, payload: dict[str, Any]) -> None:
     membership = payload.get("membership")
     member = salon.member(user_id)
     now = ctx.clock.now()
-    if membership == "join":
-        if member is None:
-            salon.members.append(Member(
-                user_id=user_id, role=Role.CITIZEN.value, standing=Standing.PARTICIPANT.value,
-                status=MemberStatus.JOINED.value, joined_at=now))
-        elif member.status != MemberStatus.JOINED.value:
-            member.status = MemberStatus.JOINED.value
-            member.joined_at = now
-    elif membership in ("leave", "ban"):
-        if member is not None and member.status != MemberStatus.LEFT.value:
-            member.status = MemberStatus.LEFT.value
-            member.left_at = now
-    elif membership == "invite":
-        if member is None:
-            salon.members.append(Member(
-                user_id=user_id, role=Role.CITIZEN.value, standing=Standing.PARTICIPANT.value,
-                status=MemberStatus.INVITED.value, invited_at=now))
-        elif member.status == MemberStatus.LEFT.value:
-            member.status = MemberStatus.INVITED.value
-            member.invited_at = now
+    gone = member is None or member.status == MemberStatus.LEFT.value
+    if membership == "join" and (member is None or not member.has_joined):
+        salon.add_member(user_id, MemberStatus.JOINED, now)
+    elif membership in ("leave", "ban") and member is not None and not gone:
+        await _step_down(ctx, salon, member)
+    elif membership == "invite" and gone:
+        salon.add_member(user_id, MemberStatus.INVITED, now)
     return None
+
+
+async def _step_down(ctx: Context, salon: Salon, member: Member) -> None:
+    """Marks ``member`` as gone; a host also loses the room's moderator power, which Matrix
+    would otherwise keep for them, so a former host who returns is an ordinary participant."""
+    if member.is_host:
+        try:
+            await ctx.rooms.set_power_level(salon.room_id, member.user_id, PARTICIPANT_POWER)
+        except RoomError:
+            log.warning("could not take moderator power from a former host in salon %s",
+                        salon.id, exc_info=True)
+    member.leave(ctx.clock.now())
 
 
 def register(registry: Registry) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
 from bot.context import Context
-from bot.db import Member, MemberStatus, Role, Salon, SalonStatus, Standing
+from bot.db import Member, MemberStatus, Salon, SalonStatus, Standing
 from bot.db.models import TITLE_MAX
 from bot.i18n import N_, translator
 from bot.parser import ParsedCommand
@@ -44,9 +44,7 @@ def _words(command: ParsedCommand) -> str:
 async def open_salon(command: ParsedCommand, ctx: Context) -> Reply:
     t = ctx.t
     only_options(command, ctx, "public", "topic")
-    title = _words(command)
-    if not title:
-        raise UsageError(t._("A salon needs a title. Write it in quotes after the command."))
+    title = _title(command, ctx)
     if len(title) > TITLE_MAX:
         raise UsageError(t._("The title is {length} characters long, but it may be at most "
                              "{limit}. Please shorten it.").format(length=len(title),
@@ -64,9 +62,8 @@ async def open_salon(command: ParsedCommand, ctx: Context) -> Reply:
     salon = Salon(room_id=created.room_id, title=title, topic=topic, is_public=public,
                   status=SalonStatus.OPEN.value, language=ctx.lang, created_by=ctx.sender,
                   created_at=now)
-    salon.members.append(Member(user_id=ctx.sender, role=Role.CITIZEN.value,
-                                standing=Standing.HOST.value, status=MemberStatus.INVITED.value,
-                                invited_at=now))
+    host = salon.add_member(ctx.sender, MemberStatus.INVITED, now, invited_by=ctx.sender)
+    host.standing = Standing.HOST.value
     ctx.session.add(salon)
     ctx.session.flush()
     lines = [
@@ -82,6 +79,29 @@ async def open_salon(command: ParsedCommand, ctx: Context) -> Reply:
     else:
         lines.append(t._("It is private: only the people you invite can join."))
     return Reply("\n".join(lines))
+
+
+def _title(command: ParsedCommand, ctx: Context) -> str:
+    """The title: one argument (quoted if it has spaces), or unquoted words that come first
+    with nothing but options after them.
+
+    ``open Trafik på Skolevej`` is the friendliest way to type it, so it works. But words
+    after a quoted title or after an option (``--topic Parkering ved skolen``) would silently
+    become part of the title, so those are refused with a hint to use quotes.
+    """
+    t = ctx.t
+    words = " ".join(command.args)
+    typed = " ".join(command.rest.split())
+    if len(command.args) < 2 or typed == words or typed.startswith(words + " "):
+        title = " ".join(words.split())
+        if not title:
+            raise UsageError(t._("A salon needs a title. Write it in quotes after the command."))
+        return title
+    raise UsageError(t._("I can't tell where the title ends. Put the title in quotes, and the "
+                         "topic too, like this: {prefix} open \"Traffic on School Road\" "
+                         "--topic \"Parking by the school\". Without quotes, the title must "
+                         "come first, with nothing but options after it.").format(
+        prefix=ctx.prefix))
 
 
 def _topic_option(command: ParsedCommand, ctx: Context) -> str | None:
@@ -180,14 +200,9 @@ async def join_salon(command: ParsedCommand, ctx: Context) -> Reply:
             raise Refusal(t._("I could not invite you. {reason}").format(
                 reason=room_problem(t, err))) from err
         # Already invited: the earlier invitation still stands.
-    if member is None:
-        salon.members.append(Member(user_id=ctx.sender, role=Role.CITIZEN.value,
-                                    standing=Standing.PARTICIPANT.value,
-                                    status=MemberStatus.INVITED.value, invited_by=ctx.sender,
-                                    invited_at=ctx.clock.now()))
-    elif member.status == MemberStatus.LEFT.value:
-        member.status = MemberStatus.INVITED.value
-        member.invited_at = ctx.clock.now()
+    if not invited:
+        salon.add_member(ctx.sender, MemberStatus.INVITED, ctx.clock.now(),
+                         invited_by=ctx.sender)
     return Reply(t._("I have invited you to **{salon}**. Accept the invitation in your Matrix "
                      "app: {link}").format(salon=salon_label(t, salon),
                                            link=room_link(ctx, salon)))

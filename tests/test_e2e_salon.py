@@ -160,3 +160,41 @@ async def test_public_salons_are_listed_and_joined_by_number_or_room_alias(
     await latecomer.accept_invite(salon)
     info = await host.ask(salon, "!salon info")
     assert "Deltagere: 3 (3 borgere)" in info.body, info.body
+
+
+async def test_only_joined_people_become_cohosts_and_leaving_ends_the_standing(
+        make_bot, make_citizen) -> None:
+    bot = await make_bot()
+    host: Citizen = await make_citizen("host")
+    neighbour: Citizen = await make_citizen("neighbour")
+    chat = await host.open_chat_with(bot.user_id)
+    await host.ask(chat, "!salon language en")
+    await host.ask(chat, '!salon open "Cykelsti"')
+    salon = await host.accept_invite()
+
+    await host.ask(salon, f"!salon invite {neighbour.user_id}")
+    early = await host.ask(salon, f"!salon cohost {neighbour.user_id}")
+    assert early.body == (
+        f"{neighbour.user_id} is invited but has not joined the salon yet. Once they have "
+        "accepted the invitation, make them co-host with !salon cohost "
+        f"{neighbour.user_id}."), early.body
+    state = await room_state(host.client, salon)
+    assert state[("m.room.power_levels", "")]["content"]["users"] == {host.user_id: 50}
+
+    await neighbour.accept_invite(salon)
+    await host.ask(salon, f"!salon cohost {neighbour.user_id}")
+    state = await room_state(host.client, salon)
+    assert state[("m.room.power_levels", "")]["content"]["users"] == {
+        host.user_id: 50, neighbour.user_id: 50}
+
+    await neighbour.client.room_leave(salon)
+    info = await host.ask(salon, "!salon info")
+    assert f"Hosts: {host.user_id} (host)\n" in info.body, info.body
+    state = await room_state(host.client, salon)
+    assert state[("m.room.power_levels", "")]["content"]["users"] == {host.user_id: 50}, (
+        "Matrix keeps a moderator's power after leaving unless the bot takes it back")
+
+    await host.ask(salon, f"!salon invite {neighbour.user_id}")
+    await neighbour.accept_invite(salon)
+    refused = await neighbour.ask(salon, '!salon topic "Cykelsti langs åen"')
+    assert refused.body == f"Only the salon's hosts may use “topic”: {host.user_id}."

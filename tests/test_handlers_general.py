@@ -223,10 +223,33 @@ async def test_only_hosts_set_the_salon_language(chat: ChatSession) -> None:
         "Kun salonens værter kan ændre rummets sprog. Du kan vælge dit eget med "
         "!salon sprog sv.")
     assert await say(chat, ANNA, "!salon sprog sv --room") == (
-        "--room virker i et salonrum: der vælger den sproget for alle, der ikke selv har "
-        "valgt et.")
+        "--room virker i et salonrum eller et rum, du deler med andre: der vælger den sproget "
+        "for alle, der ikke selv har valgt et. Her vælger !salon sprog sv dit eget.")
     with chat.db.session() as session:
         assert session.get(Salon, 1).language == "da"
+        assert session.get(UserSetting, ANNA) is None
+
+
+async def test_staff_set_the_language_of_a_shared_room_that_is_no_salon(tmp_path: Path) -> None:
+    config = parse_config({
+        "matrix": {"homeserver": "http://localhost", "user_id": "@salonbot:chat",
+                   "access_token": "unused"},
+        "bot": {"staff": [CARL]},
+    }, environ={})
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config)
+    lobby = "!lobby:chat"  # a room the bot is in that is neither a salon nor a direct chat
+    assert await say(chat, ANNA, "!salon sprog sv --room", lobby) == (
+        "Kun kommunens medarbejdere kan ændre sproget i et rum, der ikke er en salon. Du kan "
+        "vælge dit eget med !salon sprog sv.")
+    assert await say(chat, CARL, "!salon sprog sv --room", lobby) == (
+        "Nu talar rummet svenska. Alla kan fortfarande välja sitt eget språk med !salon språk.")
+    await say(chat, BJORN, "!salon language en")
+    assert (await say(chat, ANNA, "!salon", lobby)).startswith("Det här kan jag")
+    assert (await say(chat, BJORN, "!salon", lobby)).startswith("What I can do")
+    assert (await say(chat, ANNA, "!salon")).startswith("Det kan jeg"), "not in her direct chat"
+    with chat.db.session() as session:
+        assert session.get(UserSetting, CARL) is None
+    chat.close()
 
 
 # ---------------------------------------------------------------- the router's replies

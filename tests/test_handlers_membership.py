@@ -57,6 +57,13 @@ def membership(chat: ChatSession, room: str, user: str) -> str | None:
     return local.state_of(user)
 
 
+def power(chat: ChatSession, room: str, user: str) -> int:
+    """The person's power level in the room (0 when the room does not list them)."""
+    local = chat.rooms.room(room)
+    assert local is not None
+    return local.power_levels.get(user, 0)
+
+
 @pytest.fixture
 async def room(chat: ChatSession) -> str:
     """Anna's salon »Ny legeplads«, with Anna in the room."""
@@ -219,7 +226,7 @@ async def test_a_host_names_a_cohost_who_then_has_the_same_rights(chat: ChatSess
     await guest(chat, room, BJORN)
     assert await say(chat, ANNA, f"!salon medvært {BJORN}", room) == (
         f"{BJORN} er nu medvært og kan invitere folk, sætte emnet og lukke salonen.")
-    assert chat.rooms.room(room).power_levels[BJORN] == MODERATOR  # type: ignore[union-attr]
+    assert power(chat, room, BJORN) == MODERATOR
     assert members(chat)[BJORN].standing == "cohost"
     assert (await say(chat, BJORN, f"!salon inviter {CARL}", room)).startswith("Inviteret")
 
@@ -243,7 +250,20 @@ async def test_cohost_of_someone_outside_the_salon_says_invite_first(chat: ChatS
                                                                      room: str) -> None:
     assert await say(chat, ANNA, f"!salon medvært {CARL}", room) == (
         f"{CARL} er ikke med i salonen. Invitér personen først med !salon inviter {CARL}.")
-    assert CARL not in chat.rooms.room(room).power_levels  # type: ignore[union-attr]
+    assert power(chat, room, CARL) == 0
+
+
+async def test_cohost_of_someone_only_invited_waits_until_they_have_joined(chat: ChatSession,
+                                                                          room: str) -> None:
+    await say(chat, ANNA, f"!salon inviter {BJORN}", room)
+    assert await say(chat, ANNA, f"!salon medvært {BJORN}", room) == (
+        f"{BJORN} er inviteret, men er ikke kommet ind i salonen endnu. Når personen har taget "
+        f"imod invitationen, kan du gøre vedkommende til medvært med !salon medvært {BJORN}.")
+    assert members(chat)[BJORN].standing == "participant"
+    assert power(chat, room, BJORN) == 0
+    await chat.join(BJORN, room)
+    assert (await say(chat, ANNA, f"!salon medvært {BJORN}", room)).startswith(
+        f"{BJORN} er nu medvært")
 
 
 async def test_cohost_twice_and_of_the_host_says_so(chat: ChatSession, room: str) -> None:
@@ -316,6 +336,59 @@ async def test_a_host_with_a_cohost_may_leave(chat: ChatSession, room: str) -> N
     assert (await say(chat, ANNA, "!salon forlad", room)).startswith(f"{ANNA} har forladt")
     assert (await say(chat, BJORN, "!salon info", room)).splitlines()[2] == (
         f"Værter: {BJORN} (medvært)")
+
+
+async def test_a_cohost_who_never_joined_does_not_let_the_only_host_leave(
+        chat: ChatSession, room: str) -> None:
+    await say(chat, ANNA, f"!salon inviter {BJORN}", room)
+    # A co-host named while only invited, as versions before 0.2 allowed.
+    with chat.db.session() as session:
+        session.scalars(select(Member).where(Member.user_id == BJORN)).one().standing = "cohost"
+    assert (await say(chat, ANNA, "!salon forlad", room)).startswith(
+        "Du er salonens eneste vært, så du kan ikke forlade den endnu.")
+    assert membership(chat, room, ANNA) == "join"
+
+
+async def test_a_host_who_leaves_and_returns_is_an_ordinary_participant(chat: ChatSession,
+                                                                       room: str) -> None:
+    await guest(chat, room, BJORN)
+    await say(chat, ANNA, f"!salon medvært {BJORN}", room)
+    assert (await say(chat, ANNA, "!salon forlad", room)).startswith(f"{ANNA} har forladt")
+    assert members(chat)[ANNA].standing == "participant"
+    assert power(chat, room, ANNA) == 0
+    await say(chat, BJORN, f"!salon inviter {ANNA}", room)
+    await chat.join(ANNA, room)
+    assert members(chat)[ANNA].standing == "participant"
+    assert await say(chat, ANNA, "!salon luk", room) == (
+        f"Kun salonens værter kan bruge »luk«: {BJORN}.")
+    assert (await say(chat, BJORN, "!salon info", room)).splitlines()[2] == (
+        f"Værter: {BJORN} (medvært)")
+
+
+@pytest.mark.parametrize("how", ["client", "kick", "ban"])
+async def test_a_cohost_who_is_gone_from_the_room_loses_the_standing(chat: ChatSession,
+                                                                    room: str, how: str) -> None:
+    await guest(chat, room, BJORN)
+    await say(chat, ANNA, f"!salon medvært {BJORN}", room)
+    if how == "client":
+        await chat.leave(BJORN, room)
+    elif how == "kick":  # Anna kicks him from her Matrix app
+        await chat.rooms.kick(room, BJORN, reason="bye")
+        await chat.sync()
+    else:
+        chat.rooms.ban(room, BJORN)
+        await chat.sync()
+    bjorn = members(chat)[BJORN]
+    assert (bjorn.status, bjorn.standing) == ("left", "participant")
+    assert power(chat, room, BJORN) == 0
+    assert (await say(chat, ANNA, "!salon info", room)).splitlines()[2] == (
+        f"Værter: {ANNA} (vært)")
+    if how != "ban":
+        await say(chat, ANNA, f"!salon inviter {BJORN}", room)
+        await chat.join(BJORN, room)
+        assert members(chat)[BJORN].standing == "participant"
+        assert await say(chat, BJORN, f"!salon inviter {CARL}", room) == (
+            f"Kun salonens værter kan bruge »inviter«: {ANNA}.")
 
 
 async def test_the_host_may_leave_a_closed_salon(chat: ChatSession, room: str) -> None:

@@ -132,6 +132,32 @@ async def test_a_title_without_quotes_is_taken_whole(chat: ChatSession) -> None:
     assert salon(chat).title == "Ny legeplads i Hørning"
 
 
+async def test_a_title_without_quotes_may_be_followed_by_options(chat: ChatSession) -> None:
+    await say(chat, ANNA, '!salon åbn Trafik på Skolevej --public --topic "Parkering ved skolen"')
+    opened = salon(chat)
+    assert (opened.title, opened.topic, opened.is_public) == (
+        "Trafik på Skolevej", "Parkering ved skolen", True)
+
+
+@pytest.mark.parametrize("command", [
+    "!salon åbn Trafik på Skolevej --topic Parkering ved skolen",
+    '!salon åbn "Trafik på Skolevej" Parkering ved skolen',
+    "!salon åbn „Trafik på Skolevej“ Parkering",
+    '!salon åbn Trafik "på Skolevej"',
+    "!salon åbn --public Trafik på Skolevej",
+])
+async def test_words_after_the_title_or_an_option_are_refused(chat: ChatSession,
+                                                               command: str) -> None:
+    assert await say(chat, ANNA, command) == (
+        "Jeg kan ikke se, hvor titlen slutter. Sæt titlen i anførselstegn, og emnet også, "
+        'sådan her: !salon åbn "Trafik på Skolevej" --topic "Parkering ved skolen". Uden '
+        "anførselstegn skal titlen stå først, med kun tilvalg efter sig.\n"
+        'Brug: !salon åbn "<titel>" [--public] [--topic "<tekst>"]')
+    assert len(chat.rooms.rooms) == 1  # only Anna's direct chat: no salon room was made
+    with chat.db.session() as session:
+        assert session.scalar(select(Salon)) is None
+
+
 async def test_open_without_a_title_explains_and_shows_usage(chat: ChatSession) -> None:
     assert await say(chat, ANNA, '!salon åbn "  " --public') == (
         "En salon skal have en titel. Skriv den i anførselstegn efter kommandoen.\n"

@@ -115,6 +115,37 @@ class Salon(Base):
     def member(self, user_id: str) -> Member | None:
         return next((m for m in self.members if m.user_id == user_id), None)
 
+    def joined_hosts(self) -> list[Member]:
+        """Hosts and co-hosts who are in the room: only they can run the salon."""
+        return [m for m in self.members if m.is_host and m.has_joined]
+
+    def add_member(self, user_id: str, status: MemberStatus, at: datetime, *,
+                   role: Role | None = None, invited_by: str | None = None) -> Member:
+        """The one way a person becomes a member, or comes back as one.
+
+        A newcomer is a participant, and so is someone coming back after leaving, even a
+        former host (rows from before ``Member.leave`` reset it may still say host). A
+        returning person keeps their role unless ``role`` names a new one.
+        """
+        member = self.member(user_id)
+        if member is None:
+            member = Member(user_id=user_id, role=(role or Role.CITIZEN).value,
+                            standing=Standing.PARTICIPANT.value)
+            self.members.append(member)
+        else:
+            if member.status == MemberStatus.LEFT.value:
+                member.standing = Standing.PARTICIPANT.value
+            if role is not None:
+                member.role = role.value
+        member.status = status.value
+        if status is MemberStatus.JOINED:
+            member.joined_at = at
+        elif status is MemberStatus.INVITED:
+            member.invited_at = at
+        if invited_by is not None:
+            member.invited_by = invited_by
+        return member
+
 
 class Member(Base):
     """A person in a salon: personal data (user id, consent)."""
@@ -140,6 +171,19 @@ class Member(Base):
     def is_host(self) -> bool:
         return self.standing in (Standing.HOST.value, Standing.COHOST.value)
 
+    @property
+    def has_joined(self) -> bool:
+        return self.status == MemberStatus.JOINED.value
+
+    def leave(self, at: datetime) -> None:
+        """Out of the room, by command, client, kick or ban.
+
+        Host rights end here, so whoever comes back later comes back as a participant.
+        """
+        self.status = MemberStatus.LEFT.value
+        self.left_at = at
+        self.standing = Standing.PARTICIPANT.value
+
 
 class UserSetting(Base):
     """Per-person settings: personal data (user id)."""
@@ -153,6 +197,11 @@ class UserSetting(Base):
 
 
 class RoomSetting(Base):
+    """The language of a shared room that is not a salon (a lobby, the staff room).
+
+    A salon's language lives on the salon; a person's own choice beats both.
+    """
+
     __tablename__ = "room_settings"
 
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
