@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bot_fixtures import *  # noqa: F403
 from bot_fixtures import BotLog, Citizen, RunningBot
+from nio import RoomSendResponse
 
 from bot.localserver import LocalSynapse
 from bot.matrix.sync import SyncOptions
@@ -130,3 +131,25 @@ async def test_rate_limits_are_waited_out_and_every_command_is_answered(
     assert _answered_once(first, [*commands, later]) == {}, "nothing dropped, nothing twice"
     assert bot.stats.rate_limited > 0
     assert "M_LIMIT_EXCEEDED" in bot_log.text()
+
+
+async def test_malformed_events_are_skipped_and_the_next_command_is_answered(
+        make_bot, make_citizen, bot_log: BotLog) -> None:
+    bot: RunningBot = await make_bot()
+    citizen: Citizen = await make_citizen()
+    chat = await citizen.open_chat_with(bot.user_id)
+    # Synapse refuses a non-string message body itself; these it passes on.
+    odd_contents = [
+        ("m.room.message", {"msgtype": "m.text", "body": "hello",
+                            "m.relates_to": {"rel_type": ["m.replace"]}}),
+        ("org.matrix.msc3381.poll.response", {"org.matrix.msc3381.poll.response": "yes"}),
+        ("m.poll.response", {"m.selections": {"a": 1}, "m.relates_to": "poll"}),
+    ]
+    for event_type, content in odd_contents:
+        sent = await citizen.client.room_send(chat, event_type, content)
+        assert isinstance(sent, RoomSendResponse), (event_type, content, sent.message)
+
+    reply = await citizen.ask(chat, "!salon help")
+    assert reply.sender == bot.user_id and "åbn" in reply.body
+    assert bot.running
+    assert "unexpected error in the sync loop" not in bot_log.text()

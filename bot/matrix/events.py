@@ -2,7 +2,8 @@
 
 The bot acts on plain text messages (``m.text``; never notices, which is what bots post, nor
 its own messages, nor edits), on membership changes of others, on reactions and on poll
-answers. Everything else in a room is ignored.
+answers. Everything else in a room is ignored. Content is checked, not assumed: a field of
+the wrong type (a list where an object belongs, say) reads as missing.
 """
 
 from __future__ import annotations
@@ -27,10 +28,24 @@ class Routed:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+def _object(value: object) -> dict[str, Any]:
+    """Event content is whatever the sender sent: anything but a JSON object counts as {}."""
+    return value if isinstance(value, dict) else {}
+
+
+def _content(event: Event) -> dict[str, Any]:
+    return _object(_object(event.source).get("content"))
+
+
 def _relation(event: Event) -> dict[str, Any]:
-    content = event.source.get("content", {}) if isinstance(event.source, dict) else {}
-    relation = content.get("m.relates_to")
-    return relation if isinstance(relation, dict) else {}
+    return _object(_content(event).get("m.relates_to"))
+
+
+def _poll_answers(content: dict[str, Any]) -> list[str]:
+    answers = content.get("m.selections")
+    if answers is None:
+        answers = _object(content.get("org.matrix.msc3381.poll.response")).get("answers")
+    return [a for a in answers if isinstance(a, str)] if isinstance(answers, list) else []
 
 
 def classify(event: Event, bot_user_id: str) -> Routed | None:
@@ -58,13 +73,11 @@ def classify(event: Event, bot_user_id: str) -> Routed | None:
             "event_id": event.event_id, "reacts_to": event.reacts_to, "key": event.key,
         })
     if isinstance(event, UnknownEvent) and event.type in POLL_RESPONSE_TYPES:
-        content = event.source.get("content", {})
-        response = content.get("m.selections") or content.get(
-            "org.matrix.msc3381.poll.response", {}).get("answers", [])
+        poll = _relation(event).get("event_id")
         return Routed("poll_response", event.sender, event.event_id, payload={
             "event_id": event.event_id,
-            "poll_event_id": _relation(event).get("event_id"),
-            "answers": list(response) if isinstance(response, list) else [],
+            "poll_event_id": poll if isinstance(poll, str) else None,
+            "answers": _poll_answers(_content(event)),
         })
     return None
 

@@ -73,13 +73,16 @@ async def sleep_unless_stopped(delay: float, stop: asyncio.Event | None) -> bool
     return True
 
 
+def http_status(response: object) -> int:
+    """The HTTP status of a nio response; 0 when there was none (no answer, or not nio's)."""
+    transport = getattr(response, "transport_response", None)
+    return int(transport.status) if transport is not None else 0
+
+
 def is_rate_limited(response: object) -> bool:
     if not isinstance(response, ErrorResponse):
         return False
-    transport = response.transport_response
-    return response.status_code == RATE_LIMITED or (
-        transport is not None and transport.status == 429
-    )
+    return response.status_code == RATE_LIMITED or http_status(response) == 429
 
 
 def watch_rate_limits(client: AsyncClient, stats: RuntimeStats) -> None:

@@ -25,7 +25,7 @@ from nio import (
 )
 
 from bot.matrix.powers import creation_users, creators, creators_have_infinite_power, with_level
-from bot.matrix.retry import TRANSIENT_ERRORS, with_retries
+from bot.matrix.retry import TRANSIENT_ERRORS, http_status, is_rate_limited, with_retries
 from bot.rooms import MODERATOR, CreatedRoom, RoomError
 
 log = logging.getLogger("salonbot.matrix.rooms")
@@ -43,14 +43,18 @@ def server_of(matrix_id: str) -> str:
     return matrix_id.split(":", 1)[1] if ":" in matrix_id else ""
 
 
+def is_not_found(response: ErrorResponse) -> bool:
+    return response.status_code in ("M_NOT_FOUND", "M_UNKNOWN_USER") or (
+        http_status(response) == 404)
+
+
 def error_code(response: ErrorResponse) -> str:
     """Our stable code for a homeserver error."""
-    status = response.transport_response.status if response.transport_response else None
-    if response.status_code in ("M_FORBIDDEN",) or status == 403:
+    if response.status_code == "M_FORBIDDEN" or http_status(response) == 403:
         return "forbidden"
-    if response.status_code in ("M_NOT_FOUND", "M_UNKNOWN_USER") or status == 404:
+    if is_not_found(response):
         return "not-found"
-    if response.status_code == "M_LIMIT_EXCEEDED" or status == 429:
+    if is_rate_limited(response):
         return "rate-limited"
     return "failed"
 
@@ -169,8 +173,7 @@ class MatrixRooms:
                                     lambda: self.client.get_profile(user_id))
         if isinstance(response, ProfileGetResponse):
             return True
-        status = response.transport_response.status if response.transport_response else None
-        return not (status == 404 or response.status_code in ("M_NOT_FOUND", "M_UNKNOWN_USER"))
+        return not is_not_found(response)
 
     async def resolve_alias(self, alias: str) -> str | None:
         response = await self._call("resolving a room alias",

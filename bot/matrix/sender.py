@@ -25,7 +25,7 @@ from nio import (
 from bot.clock import Clock
 from bot.matrix.direct import DirectRooms
 from bot.matrix.outbox import Outbox, OutgoingReply
-from bot.matrix.retry import TRANSIENT_ERRORS, RuntimeStats, with_retries
+from bot.matrix.retry import TRANSIENT_ERRORS, RuntimeStats, http_status, with_retries
 
 log = logging.getLogger("salonbot.matrix.sender")
 
@@ -78,6 +78,7 @@ class ReplySender:
         """
         waiting: set[str] = set()
         pending = self.outbox.pending()
+        left = len(pending)
         for item in pending:
             target = item.room_id or f"direct:{item.direct_to}"
             if target in waiting:
@@ -86,10 +87,12 @@ class ReplySender:
             if outcome is Outcome.SENT:
                 self.stats.replies_sent += 1
                 self.outbox.remove(item)
+                left -= 1
                 continue
             if outcome is Outcome.FAILED:
                 self.stats.replies_failed += 1
                 self.outbox.remove(item)
+                left -= 1
                 continue
             waiting.add(target)
             item.attempts += 1
@@ -98,11 +101,12 @@ class ReplySender:
                           "delivered", item.txn_id, target, item.attempts)
                 self.stats.replies_failed += 1
                 self.outbox.remove(item)
+                left -= 1
             else:
                 self.outbox.update(item)
             if outcome is Outcome.OFFLINE:
                 break
-        return len(self.outbox.pending())
+        return left
 
     def _expired(self, item: OutgoingReply) -> bool:
         return self.clock.now() - item.created > GIVE_UP_AFTER
@@ -156,7 +160,7 @@ class ReplySender:
             log.debug("reply %s sent as %s", item.txn_id, response.event_id)
             return Outcome.SENT
         assert isinstance(response, ErrorResponse)
-        status = response.transport_response.status if response.transport_response else 0
+        status = http_status(response)
         if status == 401:
             log.warning("reply %s not sent: the access token is no longer accepted; kept for "
                         "the next start", item.txn_id)

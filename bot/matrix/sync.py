@@ -7,6 +7,8 @@ filled in from ``/messages`` back to the stored position, so nothing sent meanwh
 missed. Each event is recorded as handled together with its staged replies; the position is
 stored only after the whole batch. A failure backs off (1 s doubling to 60 s) and syncs
 again from the same position; recorded events are skipped, so nothing is answered twice.
+What a command did on the homeserver before a crash cut it short (a created room) is not
+undone, and the command runs again: docs/security.md says what that means for ``open``.
 """
 
 from __future__ import annotations
@@ -37,8 +39,14 @@ from bot.matrix import ledger
 from bot.matrix.crypto import LateKeys, housekeeping
 from bot.matrix.events import Routed, classify, fresh_part, is_own_join
 from bot.matrix.invites import Invites
-from bot.matrix.outbox import Outbox, OutgoingReply, outgoing
-from bot.matrix.retry import TRANSIENT_ERRORS, Backoff, RuntimeStats, sleep_unless_stopped
+from bot.matrix.outbox import OutgoingReply, outgoing
+from bot.matrix.retry import (
+    TRANSIENT_ERRORS,
+    Backoff,
+    RuntimeStats,
+    http_status,
+    sleep_unless_stopped,
+)
 from bot.matrix.sender import ReplySender
 from bot.replies import Reply
 from bot.router import Incoming, OnCommit, Router
@@ -208,7 +216,7 @@ class SyncLoop:
             page = await self.client.room_messages(room_id, start=token, end=since,
                                                    direction=MessageDirection.back, limit=100)
             if not isinstance(page, RoomMessagesResponse):
-                status = page.transport_response.status if page.transport_response else 0
+                status = http_status(page)
                 if status >= 500 or status == 0:
                     raise SyncFailed(f"fetching the missed events of {room_id}: {page}")
                 log.warning("could not fetch the missed events of %s: %s", room_id, page)
@@ -229,6 +237,24 @@ class SyncLoop:
         return room is not None and room.member_count <= 2 and not self.is_reserved(room_id)
 
     async def _handle(self, room_id: str, event: Event, since: str | None) -> None:
+        """One event, guarded: an event that breaks anything here (a malformed one, or a
+        bug) is logged with a reference and recorded as handled, so it is not tried again
+        with every retry of the batch and the events after it are still handled. Only an
+        unreachable homeserver or database stops the batch, to be retried as a whole."""
+        try:
+            await self._handle_event(room_id, event, since)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            event_id = getattr(event, "event_id", None)
+            log.exception("event %s in %s could not be handled ref=%s; skipped", event_id,
+                          room_id, secrets.token_hex(4))
+            if isinstance(event_id, str) and event_id:
+                with self.db.session() as session:
+                    if not ledger.is_handled(session, event_id):
+                        ledger.mark_handled(session, event_id, room_id, self.clock.now())
+
+    async def _handle_event(self, room_id: str, event: Event, since: str | None) -> None:
         if isinstance(event, MegolmEvent):
             decrypted = self.late_keys.try_decrypt(event, room_id)
             if decrypted is None:
@@ -250,32 +276,20 @@ class SyncLoop:
             items = outgoing(replies, room_id=room_id, event_id=routed.event_id,
                              now=self.clock.now())
             ledger.mark_handled(session, routed.event_id, room_id, self.clock.now())
-            Outbox.stage(session, items)
+            self.sender.outbox.stage(session, items)
             recorded[:] = items
 
-        handled = await self._route(room_id, routed, record)
-        if not handled:
-            # A failure around the router: record the event anyway, so one poisonous event
-            # cannot block the room.
-            with self.db.session() as session:
-                if not ledger.is_handled(session, routed.event_id):
-                    record(session, [])
+        await self._route(room_id, routed, record)
         if routed.kind == "message" and recorded:
             self.stats.commands_handled += 1
         if recorded:
             await self.sender.flush()
 
-    async def _route(self, room_id: str, routed: Routed, record: OnCommit) -> bool:
-        try:
-            if routed.kind == "message":
-                await self.router.handle(Incoming(
-                    sender=routed.sender, room_id=room_id, body=routed.body,
-                    event_id=routed.event_id, is_direct=self._is_direct(room_id)), record)
-            else:
-                await self.router.handle_event(routed.kind, routed.sender, room_id,
-                                               routed.payload, record)
-            return True
-        except Exception:
-            log.exception("event %s in %s could not be handled ref=%s", routed.event_id,
-                          room_id, secrets.token_hex(4))
-            return False
+    async def _route(self, room_id: str, routed: Routed, record: OnCommit) -> None:
+        if routed.kind == "message":
+            await self.router.handle(Incoming(
+                sender=routed.sender, room_id=room_id, body=routed.body,
+                event_id=routed.event_id, is_direct=self._is_direct(room_id)), record)
+        else:
+            await self.router.handle_event(routed.kind, routed.sender, room_id,
+                                           routed.payload, record)

@@ -1,0 +1,148 @@
+"""The Matrix runtime's own pieces, fed real nio events parsed from the JSON a homeserver
+sends: malformed events, one failing event in a batch, and the homeserver's error codes.
+
+The homeserver itself is exercised in ``test_e2e_*``; here the events are built from dicts so
+each odd shape can be named exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from nio import AsyncClient, Event, RoomInviteError
+
+from bot.chat import ChatSession
+from bot.db import HandledEvent
+from bot.matrix import ledger
+from bot.matrix.crypto import LateKeys
+from bot.matrix.direct import DirectRooms
+from bot.matrix.events import classify
+from bot.matrix.invites import Invites
+from bot.matrix.outbox import Outbox
+from bot.matrix.retry import RuntimeStats, http_status, is_rate_limited
+from bot.matrix.rooms import error_code
+from bot.matrix.sender import ReplySender
+from bot.matrix.sync import SyncLoop, SyncOptions
+from bot.replies import Reply
+from bot.router import Incoming, Router
+
+BOT = "@salonbot:example.org"
+ANNA = "@anna:example.org"
+ROOM = "!room:example.org"
+_ids = itertools.count(1)
+
+
+def event(event_type: str, content: Any, sender: str = ANNA) -> Event:
+    """A room event exactly as nio parses it from a sync response."""
+    return Event.parse_event({"type": event_type, "event_id": f"$e{next(_ids)}",
+                              "sender": sender, "origin_server_ts": 1, "content": content})
+
+
+def message(body: str, **extra: Any) -> Event:
+    return event("m.room.message", {"msgtype": "m.text", "body": body, **extra})
+
+
+@pytest.mark.parametrize("content", [
+    {"org.matrix.msc3381.poll.response": "yes"},
+    {"org.matrix.msc3381.poll.response": ["yes"]},
+    {"org.matrix.msc3381.poll.response": {"answers": "yes"}},
+    {"m.selections": {"a": 1}, "m.relates_to": "poll"},
+    {"m.selections": ["a", 5, None], "m.relates_to": {"event_id": ["$poll"]}},
+])
+def test_a_malformed_poll_answer_reads_as_no_answer_instead_of_failing(
+        content: dict[str, Any]) -> None:
+    routed = classify(event("org.matrix.msc3381.poll.response", content), BOT)
+    assert routed is not None and routed.kind == "poll_response"
+    assert routed.payload["poll_event_id"] is None
+    assert routed.payload["answers"] in ([], ["a"])
+
+
+def test_a_well_formed_poll_answer_keeps_its_answers() -> None:
+    routed = classify(event("m.poll.response", {
+        "m.selections": ["b"], "m.relates_to": {"rel_type": "m.reference", "event_id": "$p"}}),
+        BOT)
+    assert routed is not None
+    assert routed.payload["answers"] == ["b"] and routed.payload["poll_event_id"] == "$p"
+
+
+def test_a_message_with_an_odd_relation_is_still_a_command() -> None:
+    routed = classify(message("!salon help", **{"m.relates_to": ["not", "an", "object"]}), BOT)
+    assert routed is not None and routed.kind == "message" and routed.body == "!salon help"
+
+
+class PoisonedRouter(Router):
+    """The real router, except that one message makes it fail outright."""
+
+    async def handle(self, incoming: Incoming, *args: Any, **kwargs: Any) -> list[Reply]:
+        if incoming.body == "!salon poison":
+            raise RuntimeError("a test-only failure outside the handlers")
+        return await super().handle(incoming, *args, **kwargs)
+
+
+def sync_loop(chat: ChatSession, router: Router) -> SyncLoop:
+    client = AsyncClient("http://127.0.0.1:9", BOT)  # never contacted in these tests
+    stats = RuntimeStats()
+    return SyncLoop(
+        client=client, router=router, db=chat.db,
+        sender=ReplySender(client, Outbox(chat.db), DirectRooms(
+            client, encrypt=False, reserved=lambda _room: False), chat.router.clock, stats),
+        invites=Invites(client, is_allowed=router.is_allowed, language="da",
+                        staff_room=lambda: None),
+        late_keys=LateKeys(client), clock=chat.router.clock, stats=stats, options=SyncOptions(),
+        is_reserved=lambda _room: False)
+
+
+async def test_an_event_that_fails_is_recorded_and_the_next_one_is_answered(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    router = PoisonedRouter(chat.router.registry, chat.db, chat.rooms, chat.config,
+                            chat.router.clock)
+    loop = sync_loop(chat, router)
+    poison, weird_poll, command = (
+        message("!salon poison"),
+        event("org.matrix.msc3381.poll.response", {"org.matrix.msc3381.poll.response": "x"}),
+        message("!salon help"))
+
+    for each in (poison, weird_poll, command):
+        await loop._handle(ROOM, each, since="s1")
+
+    with chat.db.session() as session:
+        assert ledger.is_handled(session, poison.event_id), "not retried with every sync"
+        assert session.get(HandledEvent, command.event_id) is not None
+    [reply] = Outbox(chat.db).pending()
+    assert reply.reply_to == command.event_id and "åbn" in reply.source
+    failure = next(r for r in caplog.records if poison.event_id in r.getMessage())
+    assert "ref=" in failure.getMessage() and failure.exc_info is not None
+    # The same batch again (a retried sync) skips both and stages nothing new.
+    for each in (poison, command):
+        await loop._handle(ROOM, each, since="s1")
+    assert len(Outbox(chat.db).pending()) == 1
+    chat.close()
+
+
+def _error(status_code: str | None, http: int | None) -> RoomInviteError:
+    response = RoomInviteError("refused", status_code)
+    response.transport_response = SimpleNamespace(status=http) if http else None
+    return response
+
+
+@pytest.mark.parametrize(("errcode", "http", "code"), [
+    ("M_FORBIDDEN", 403, "forbidden"),
+    (None, 403, "forbidden"),
+    ("M_UNKNOWN_USER", 400, "not-found"),
+    (None, 404, "not-found"),
+    ("M_LIMIT_EXCEEDED", 429, "rate-limited"),
+    (None, 429, "rate-limited"),
+    ("M_UNKNOWN", 500, "failed"),
+    (None, None, "failed"),
+])
+def test_homeserver_errors_get_one_stable_code(errcode: str | None, http: int | None,
+                                               code: str) -> None:
+    response = _error(errcode, http)
+    assert error_code(response) == code
+    assert http_status(response) == (http or 0)
+    assert is_rate_limited(response) == (code == "rate-limited")
