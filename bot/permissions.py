@@ -30,7 +30,7 @@ def refusal(spec: CommandSpec, ctx: Context) -> str | None:
         and ctx.salon is not None
         and not may_act_as_host(ctx)
     ):
-        hosts = ", ".join(m.user_id for m in ctx.salon.active_members() if m.is_host)
+        hosts = ", ".join(m.user_id for m in ctx.salon.hosts())
         return t._("Only the salon's hosts may use “{verb}”: {hosts}.").format(
             verb=verb, hosts=hosts or "-"
         )

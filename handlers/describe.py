@@ -77,10 +77,6 @@ def ever_joined(salon: Salon) -> list[Member]:
     return [m for m in salon.members if m.joined_at is not None]
 
 
-def hosts(salon: Salon) -> list[Member]:
-    return [m for m in salon.active_members() if m.is_host]
-
-
 def room_problem(t: Translator, err: RoomError) -> str:
     """Why the homeserver refused, in words a participant can act on."""
     if err.code == "unknown-user":

@@ -21,7 +21,6 @@ from handlers.checks import only_options, salon_of, still_open
 from handlers.describe import (
     day,
     ever_joined,
-    hosts,
     joined,
     role_counts,
     room_link,
@@ -220,7 +219,7 @@ async def salon_info(command: ParsedCommand, ctx: Context) -> Reply:
             prefix=ctx.prefix))
     host_names = [
         (t._("{user} (host)") if m.standing == Standing.HOST.value else t._("{user} (co-host)"))
-        .format(user=m.user_id) for m in hosts(salon)]
+        .format(user=m.user_id) for m in salon.hosts()]
     lines.append(t._("Hosts: {hosts}").format(hosts=", ".join(host_names) or "-"))
     present = joined(salon)
     if present:

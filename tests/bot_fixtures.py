@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from matrix_helpers import DEFAULT_TIMEOUT, TestUser, e2e_housekeeping, send_text
+from matrix_helpers import DEFAULT_TIMEOUT, TestUser, e2e_housekeeping, register_user, send_text
 from nio import (
     AsyncClient,
     JoinError,
@@ -58,6 +57,7 @@ __all__ = [
     "in_reply_to",
     "make_bot",
     "make_citizen",
+    "power_users",
     "raw_event",
     "room_state",
 ]
@@ -84,6 +84,12 @@ async def room_state(client: AsyncClient, room_id: str) -> dict[tuple[str, str],
     response = await client.room_get_state(room_id)
     assert isinstance(response, RoomGetStateResponse), response
     return {(e["type"], e.get("state_key", "")): e for e in response.events}
+
+
+async def power_users(client: AsyncClient, room_id: str) -> dict[str, int]:
+    """Who has a power level of their own in the room, as the server has it."""
+    state = await room_state(client, room_id)
+    return dict(state[("m.room.power_levels", "")]["content"].get("users", {}))
 
 
 async def raw_event(client: AsyncClient, room_id: str, event_id: str) -> dict[str, Any]:
@@ -236,17 +242,12 @@ class Citizen:
 
 @pytest.fixture
 def make_citizen(
-    make_user: Callable[..., TestUser], matrix_client: Callable[..., Awaitable[AsyncClient]]
+    synapse: LocalSynapse, matrix_client: Callable[..., Awaitable[AsyncClient]]
 ) -> Callable[..., Awaitable[Citizen]]:
     """``await make_citizen("citizen", server=None)``: a new user logged in on a new device."""
 
     async def make(prefix: str = "citizen", *, server: LocalSynapse | None = None) -> Citizen:
-        if server is None:
-            user = make_user(prefix)
-        else:
-            localpart = f"{prefix}{uuid.uuid4().hex[:6]}"
-            password = f"pw-{uuid.uuid4().hex[:8]}"
-            user = TestUser(server.register(localpart, password), password, localpart)
+        user = register_user(server or synapse, prefix)
         client = await matrix_client(user, server=server)
         return Citizen(user, client)
 
@@ -367,9 +368,7 @@ async def make_bot(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[
                    start: bool = True, sync: SyncOptions | None = None,
                    **bot_section: Any) -> RunningBot:
         server = server or synapse
-        localpart = f"salonbot{uuid.uuid4().hex[:6]}"
-        password = f"pw-{uuid.uuid4().hex}"
-        user = TestUser(server.register(localpart, password), password, localpart)
+        user = register_user(server, "salonbot")
         home = tmp_path / f"bot{next(counter)}"
         home.mkdir()
         bot = RunningBot(bot_config(server, user, home, **bot_section), user, registry)

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from matrix_helpers import TestUser, e2e_housekeeping
+from matrix_helpers import TestUser, e2e_housekeeping, register_user
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, SyncError
 from pg_cluster import PgCluster, PgClusterError, create_database, drop_database, find_pg_bindir
 
@@ -54,24 +54,16 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSynapse]:
     """One relaxed-rate-limit Synapse for the whole session (logs: ``synapse.log_path``)."""
     if not synapse_available():
         pytest.fail(SYNAPSE_MISSING, pytrace=False)
-    server = LocalSynapse(tmp_path_factory.mktemp("synapse"))
-    server.start()
-    try:
+    with LocalSynapse(tmp_path_factory.mktemp("synapse")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
 def make_user(synapse: LocalSynapse) -> MakeUser:
     """Factory: ``make_user(prefix="user", admin=False)`` registers a fresh, unique user."""
-    counter = itertools.count(1)
 
     def make(prefix: str = "user", *, admin: bool = False) -> TestUser:
-        localpart = f"{prefix}{next(counter)}"
-        password = f"pw-{localpart}-{uuid.uuid4().hex[:8]}"
-        user_id = synapse.register(localpart, password, admin=admin)
-        return TestUser(user_id=user_id, password=password, localpart=localpart)
+        return register_user(synapse, prefix, admin=admin)
 
     return make
 

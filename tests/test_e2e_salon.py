@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from bot_fixtures import *  # noqa: F403
-from bot_fixtures import Citizen, raw_event, room_state
+from bot_fixtures import Citizen, power_users, raw_event, room_state
 from nio import RoomMessageNotice
 
 from bot.localserver import LocalSynapse
@@ -54,9 +54,7 @@ async def test_a_salon_from_open_to_close(make_bot, make_citizen) -> None:
     assert state[("m.room.topic", "")]["content"]["topic"] == "Legepladsen ved skolen"
 
     await host.ask(salon, f"!salon cohost {neighbour.user_id}")
-    state = await room_state(host.client, salon)
-    assert state[("m.room.power_levels", "")]["content"]["users"] == {
-        host.user_id: 50, neighbour.user_id: 50}
+    assert await power_users(host.client, salon) == {host.user_id: 50, neighbour.user_id: 50}
 
     await politician.client.room_leave(salon)
     info = await host.ask(salon, "!salon info")
@@ -102,13 +100,9 @@ def synapse_with_room_version_10(tmp_path_factory: pytest.TempPathFactory
                                  ) -> Iterator[LocalSynapse]:
     """A homeserver whose new rooms still have version 10 (before creators had unlimited
     power), as many running servers do."""
-    server = LocalSynapse(Path(tmp_path_factory.mktemp("v10")),
-                          extra_config={"default_room_version": "10"})
-    server.start()
-    try:
+    with LocalSynapse(Path(tmp_path_factory.mktemp("v10")),
+                      extra_config={"default_room_version": "10"}) as server:
         yield server
-    finally:
-        server.stop()
 
 
 async def test_on_older_room_versions_the_bot_keeps_power_100_and_hosts_get_50(
@@ -130,8 +124,7 @@ async def test_on_older_room_versions_the_bot_keeps_power_100_and_hosts_get_50(
     await host.ask(salon, f"!salon invite {neighbour.user_id}")
     await neighbour.accept_invite(salon)
     await host.ask(salon, f"!salon cohost {neighbour.user_id}")
-    state = await room_state(host.client, salon)
-    assert state[("m.room.power_levels", "")]["content"]["users"] == {
+    assert await power_users(host.client, salon) == {
         bot.user_id: 100, host.user_id: 50, neighbour.user_id: 50}
 
 
@@ -178,20 +171,16 @@ async def test_only_joined_people_become_cohosts_and_leaving_ends_the_standing(
         f"{neighbour.user_id} is invited but has not joined the salon yet. Once they have "
         "accepted the invitation, make them co-host with !salon cohost "
         f"{neighbour.user_id}."), early.body
-    state = await room_state(host.client, salon)
-    assert state[("m.room.power_levels", "")]["content"]["users"] == {host.user_id: 50}
+    assert await power_users(host.client, salon) == {host.user_id: 50}
 
     await neighbour.accept_invite(salon)
     await host.ask(salon, f"!salon cohost {neighbour.user_id}")
-    state = await room_state(host.client, salon)
-    assert state[("m.room.power_levels", "")]["content"]["users"] == {
-        host.user_id: 50, neighbour.user_id: 50}
+    assert await power_users(host.client, salon) == {host.user_id: 50, neighbour.user_id: 50}
 
     await neighbour.client.room_leave(salon)
     info = await host.ask(salon, "!salon info")
     assert f"Hosts: {host.user_id} (host)\n" in info.body, info.body
-    state = await room_state(host.client, salon)
-    assert state[("m.room.power_levels", "")]["content"]["users"] == {host.user_id: 50}, (
+    assert await power_users(host.client, salon) == {host.user_id: 50}, (
         "Matrix keeps a moderator's power after leaving unless the bot takes it back")
 
     await host.ask(salon, f"!salon invite {neighbour.user_id}")

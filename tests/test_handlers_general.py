@@ -7,24 +7,17 @@ database (``bot.chat.ChatSession``); nothing is mocked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from chat_helpers import ANNA, BJORN, CARL, NOW, chat_config_with, open_salon, say, start_chat
 
 from bot.chat import ChatSession, chat_config
-from bot.clock import FixedClock
-from bot.config import parse_config
 from bot.db import Salon, UserSetting
-
-ANNA = "@anna:example.org"
-BJORN = "@bjorn:example.org"
-CARL = "@carl:example.org"
 
 
 def start(tmp_path: Path, lang: str | None = None) -> ChatSession:
-    return ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", chat_config(lang),
-                       clock=FixedClock(datetime(2026, 3, 5, 17, 0, tzinfo=UTC)))
+    return start_chat(tmp_path, chat_config(lang))
 
 
 @pytest.fixture
@@ -32,20 +25,6 @@ def chat(tmp_path: Path) -> Iterator[ChatSession]:
     session = start(tmp_path)
     yield session
     session.close()
-
-
-async def say(chat: ChatSession, user: str, text: str, room: str | None = None) -> str:
-    return (await chat.say(user, room or chat.direct_room(user), text)).text
-
-
-async def salon_room(chat: ChatSession, host: str = ANNA, title: str = "Ny legeplads") -> str:
-    """Opens a salon as ``host``, who accepts the invitation; returns the room id."""
-    await say(chat, host, f'!salon open "{title}"')
-    with chat.db.session() as session:
-        room_id = session.query(Salon.room_id).order_by(Salon.id.desc()).limit(1).scalar()
-    assert room_id is not None
-    await chat.join(host, room_id)
-    return room_id
 
 
 # ------------------------------------------------------------------------------ help
@@ -164,7 +143,7 @@ async def test_language_is_remembered_and_the_answer_is_already_in_it(tmp_path: 
     with again.db.session() as session:
         setting = session.get(UserSetting, ANNA)
         assert setting is not None and setting.language == "sv"
-        assert setting.updated_at == datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
+        assert setting.updated_at == NOW
     again.close()
 
 
@@ -200,7 +179,7 @@ async def test_the_configured_default_language_is_used_for_newcomers(tmp_path: P
 
 async def test_a_host_sets_the_salon_language_for_everyone_without_their_own(
         chat: ChatSession) -> None:
-    room = await salon_room(chat)
+    room = await open_salon(chat)
     await say(chat, ANNA, f"!salon invite {BJORN} {CARL}", room)
     await chat.join(BJORN, room)
     await chat.join(CARL, room)
@@ -216,7 +195,7 @@ async def test_a_host_sets_the_salon_language_for_everyone_without_their_own(
 
 
 async def test_only_hosts_set_the_salon_language(chat: ChatSession) -> None:
-    room = await salon_room(chat)
+    room = await open_salon(chat)
     await say(chat, ANNA, f"!salon invite {BJORN}", room)
     await chat.join(BJORN, room)
     assert await say(chat, BJORN, "!salon sprog sv --room", room) == (
@@ -231,12 +210,7 @@ async def test_only_hosts_set_the_salon_language(chat: ChatSession) -> None:
 
 
 async def test_staff_set_the_language_of_a_shared_room_that_is_no_salon(tmp_path: Path) -> None:
-    config = parse_config({
-        "matrix": {"homeserver": "http://localhost", "user_id": "@salonbot:chat",
-                   "access_token": "unused"},
-        "bot": {"staff": [CARL]},
-    }, environ={})
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config)
+    chat = start_chat(tmp_path, chat_config_with(bot={"staff": [CARL]}))
     lobby = "!lobby:chat"  # a room the bot is in that is neither a salon nor a direct chat
     assert await say(chat, ANNA, "!salon sprog sv --room", lobby) == (
         "Kun kommunens medarbejdere kan ændre sproget i et rum, der ikke er en salon. Du kan "
@@ -264,17 +238,12 @@ async def test_an_unclosed_quote_explains_quoting(chat: ChatSession) -> None:
 
 async def test_a_salon_command_outside_a_salon_says_where_it_works(chat: ChatSession) -> None:
     assert await say(chat, ANNA, "!salon emne \"Bænke\"") == (
-        "»emne« virker inde i et salonrum. Åbn en salon med !salon åbn \"titel\", eller se "
-        "salonerne med !salon liste.")
+        "»emne« virker inde i et salonrum. Skriv den der, eller skriv !salon hjælp for at se, "
+        "hvad der virker her.")
 
 
 async def test_people_outside_allowed_users_are_turned_away_politely(tmp_path: Path) -> None:
-    config = parse_config({
-        "matrix": {"homeserver": "http://localhost", "user_id": "@salonbot:chat",
-                   "access_token": "unused"},
-        "bot": {"allowed_users": [r"@.*:example\.org"]},
-    }, environ={})
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config)
+    chat = start_chat(tmp_path, chat_config_with(bot={"allowed_users": [r"@.*:example\.org"]}))
     stranger = "@eve:elsewhere.net"
     assert await say(chat, stranger, '!salon åbn "Min salon"') == (
         "Beklager, denne bot hjælper kun de personer, den er sat op til.")

@@ -11,21 +11,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from chat_helpers import ANNA, BJORN, CARL, DORTHE, NOW, open_salon, say, start_chat
 from sqlalchemy import select
 
-from bot.chat import ChatSession, chat_config
+from bot.chat import CHAT_BOT as BOT
+from bot.chat import ChatSession
 from bot.clock import FixedClock
-from bot.db import Member, Salon
+from bot.db import Member
 from bot.localrooms import LocalRooms
 from bot.rooms import MODERATOR
 
-ANNA = "@anna:example.org"
-BJORN = "@bjorn:example.org"
-CARL = "@carl:example.org"
-DORTHE = "@dorthe:example.org"
 GHOST = "@ghost:example.org"
-BOT = "@salonbot:chat"
-NOW = datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -35,15 +31,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def chat(tmp_path: Path, clock: FixedClock) -> Iterator[ChatSession]:
-    rooms = LocalRooms(BOT, missing_users={GHOST})
-    session = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", chat_config(), clock=clock,
-                          rooms=rooms)
+    session = start_chat(tmp_path, clock=clock, rooms=LocalRooms(BOT, missing_users={GHOST}))
     yield session
     session.close()
-
-
-async def say(chat: ChatSession, user: str, text: str, room: str | None = None) -> str:
-    return (await chat.say(user, room or chat.direct_room(user), text)).text
 
 
 def members(chat: ChatSession) -> dict[str, Member]:
@@ -67,12 +57,7 @@ def power(chat: ChatSession, room: str, user: str) -> int:
 @pytest.fixture
 async def room(chat: ChatSession) -> str:
     """Anna's salon »Ny legeplads«, with Anna in the room."""
-    await say(chat, ANNA, '!salon åbn "Ny legeplads"')
-    with chat.db.session() as session:
-        room_id = session.scalar(select(Salon.room_id))
-    assert room_id is not None
-    await chat.join(ANNA, room_id)
-    return room_id
+    return await open_salon(chat)
 
 
 async def guest(chat: ChatSession, room: str, user: str, role: str = "") -> None:

@@ -7,45 +7,32 @@ database (``bot.chat.ChatSession``); nothing is mocked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from chat_helpers import (
+    ANNA,
+    BJORN,
+    CARL,
+    DORTHE,
+    NOW,
+    chat_config_with,
+    open_salon,
+    say,
+    start_chat,
+)
 from sqlalchemy import select
 
-from bot.chat import ChatSession, chat_config
-from bot.clock import FixedClock
-from bot.config import parse_config
+from bot.chat import ChatSession
 from bot.db import Member, Salon
 from bot.rooms import MODERATOR
-
-ANNA = "@anna:example.org"
-BJORN = "@bjorn:example.org"
-CARL = "@carl:example.org"
-DORTHE = "@dorthe:example.org"
-NOW = datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
-
-
-def start(tmp_path: Path, **bot: object) -> ChatSession:
-    config = chat_config()
-    if bot:
-        config = parse_config({
-            "matrix": {"homeserver": "http://localhost", "user_id": "@salonbot:chat",
-                       "access_token": "unused", **bot.pop("matrix", {})},  # type: ignore[dict-item]
-            "bot": bot,
-        }, environ={})
-    return ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config, clock=FixedClock(NOW))
 
 
 @pytest.fixture
 def chat(tmp_path: Path) -> Iterator[ChatSession]:
-    session = start(tmp_path)
+    session = start_chat(tmp_path)
     yield session
     session.close()
-
-
-async def say(chat: ChatSession, user: str, text: str, room: str | None = None) -> str:
-    return (await chat.say(user, room or chat.direct_room(user), text)).text
 
 
 def salon(chat: ChatSession, number: int = 1) -> Salon:
@@ -54,21 +41,6 @@ def salon(chat: ChatSession, number: int = 1) -> Salon:
         assert found is not None
         found.members  # noqa: B018 - loaded while the session is open
         return found
-
-
-async def open_salon(chat: ChatSession, text: str = '!salon åbn "Ny legeplads"',
-                     host: str = ANNA, guests: tuple[str, ...] = ()) -> str:
-    """Opens a salon; the host and ``guests`` (invited as citizens) join. Returns the room id."""
-    await say(chat, host, text)
-    with chat.db.session() as session:
-        room_id = session.scalar(select(Salon.room_id).order_by(Salon.id.desc()).limit(1))
-    assert room_id is not None
-    await chat.join(host, room_id)
-    if guests:
-        await say(chat, host, "!salon invite " + " ".join(guests), room_id)
-        for guest in guests:
-            await chat.join(guest, room_id)
-    return room_id
 
 
 # ------------------------------------------------------------------------------ open
@@ -101,7 +73,7 @@ async def test_open_creates_the_room_and_makes_the_caller_host(chat: ChatSession
 
 
 async def test_open_follows_encrypt_new_rooms(tmp_path: Path) -> None:
-    chat = start(tmp_path, matrix={"encrypt_new_rooms": False})
+    chat = start_chat(tmp_path, chat_config_with(matrix={"encrypt_new_rooms": False}))
     await say(chat, ANNA, '!salon open "Bænke på torvet"')
     room = chat.rooms.room(salon(chat).room_id)
     assert room is not None and room.encrypted is False
@@ -356,8 +328,8 @@ async def test_info_in_each_language(chat: ChatSession, lang: str, lines: list[s
 
 async def test_info_works_only_in_a_salon_room(chat: ChatSession) -> None:
     assert await say(chat, ANNA, "!salon info") == (
-        "»info« virker inde i et salonrum. Åbn en salon med !salon åbn \"titel\", eller se "
-        "salonerne med !salon liste.")
+        "»info« virker inde i et salonrum. Skriv den der, eller skriv !salon hjælp for at se, "
+        "hvad der virker her.")
 
 
 async def test_info_of_a_closed_salon_shows_the_date_and_statement(chat: ChatSession) -> None:

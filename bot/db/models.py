@@ -115,9 +115,13 @@ class Salon(Base):
     def member(self, user_id: str) -> Member | None:
         return next((m for m in self.members if m.user_id == user_id), None)
 
+    def hosts(self) -> list[Member]:
+        """Hosts and co-hosts who have not left (an invited host is one)."""
+        return [m for m in self.active_members() if m.is_host]
+
     def joined_hosts(self) -> list[Member]:
         """Hosts and co-hosts who are in the room: only they can run the salon."""
-        return [m for m in self.members if m.is_host and m.has_joined]
+        return [m for m in self.hosts() if m.has_joined]
 
     def add_member(self, user_id: str, status: MemberStatus, at: datetime, *,
                    role: Role | None = None, invited_by: str | None = None) -> Member:
