@@ -75,12 +75,23 @@ def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None,
 
 
 class Outbox:
+    """The table of replies not yet delivered, and whether it can hold any.
+
+    The sync loop asks for pending replies after every sync and every command; nearly
+    always there are none, so once a look found the table empty it is not asked again
+    until something is staged. A start looks once, for replies a crash left behind. This
+    relies on staging and flushing happening in one task, one after the other, as the
+    sync loop does.
+    """
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._may_hold = True
 
-    @staticmethod
-    def stage(session: Session, items: list[OutgoingReply]) -> None:
+    def stage(self, session: Session, items: list[OutgoingReply]) -> None:
         """Adds replies in order; a transaction id already staged is left as it is."""
+        if items:
+            self._may_hold = True
         for item in items:
             if session.scalar(select(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id)):
                 continue
@@ -93,9 +104,13 @@ class Outbox:
             session.flush()
 
     def pending(self) -> list[OutgoingReply]:
+        if not self._may_hold:
+            return []
         with self.db.session() as session:
             rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-            return [OutgoingReply.from_row(row) for row in rows]
+            found = [OutgoingReply.from_row(row) for row in rows]
+        self._may_hold = bool(found)
+        return found
 
     def update(self, item: OutgoingReply) -> None:
         with self.db.session() as session:

@@ -5,25 +5,49 @@ Markdown or HTML in the reader's language. Extractive, offline and deterministic
 LLM pass (`summarise_with_llm`) writes prose grounded in the extractive result.
 """
 
-from bot.summariser.engine import summarise
-from bot.summariser.io import SummaryInputError, load_jsonl
-from bot.summariser.llm import (
-    LLMSettings,
-    add_prose,
-    summarise_with_llm,
-    summarise_with_llm_async,
-)
-from bot.summariser.model import (
-    ITEM_KINDS,
-    ROLES,
-    Item,
-    KeyPoint,
-    Message,
-    Participation,
-    Stance,
-    Summary,
-)
-from bot.summariser.render import render
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.summariser.engine import summarise
+    from bot.summariser.io import SummaryInputError, load_jsonl
+    from bot.summariser.llm import (
+        LLMSettings,
+        add_prose,
+        summarise_with_llm,
+        summarise_with_llm_async,
+    )
+    from bot.summariser.model import (
+        ITEM_KINDS,
+        ROLES,
+        Item,
+        KeyPoint,
+        Message,
+        Participation,
+        Stance,
+        Summary,
+    )
+    from bot.summariser.render import render
+
+#: Where each public name lives. Loaded on first use, so that importing a light submodule
+#: (the command-line parser) does not load NumPy into the bot's process.
+_HOME = {
+    "summarise": "engine", "SummaryInputError": "io", "load_jsonl": "io",
+    "LLMSettings": "llm", "add_prose": "llm", "summarise_with_llm": "llm",
+    "summarise_with_llm_async": "llm", "render": "render",
+    **dict.fromkeys(("ITEM_KINDS", "ROLES", "Item", "KeyPoint", "Message", "Participation",
+                     "Stance", "Summary"), "model"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __all__ = [
     "ITEM_KINDS",
