@@ -83,7 +83,7 @@ def split_words(text: str) -> list[str]:
 
 def typed_verb(body: str, prefix: str) -> str:
     """The first word after the prefix, also when the rest cannot be split (for messages)."""
-    words = body.lstrip()[len(prefix) :].split(None, 1)
+    words = body.lstrip()[len(prefix) :].translate(_QUOTES).replace('"', " ").split(None, 1)
     return words[0].casefold() if words else ""
 
 

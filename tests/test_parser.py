@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parser import ParseError, fold_verb, parse
+from bot.parser import ParseError, fold_verb, parse, typed_verb
 
 FLAGS = frozenset({"public"})
 VALUES = frozenset({"topic"})
@@ -114,3 +114,9 @@ def test_folding_keeps_different_verbs_apart() -> None:
              "close", "luk", "invite", "inviter", "cohost", "medvært", "leave", "forlad",
              "help", "hjælp", "language", "sprog"]
     assert len({fold_verb(w) for w in words}) == len(words)
+
+
+def test_the_typed_verb_is_found_even_when_the_quotes_are_broken() -> None:
+    assert typed_verb('!salon Emne "Bænke', "!salon") == "emne"
+    assert typed_verb('!salon „open', "!salon") == "open"
+    assert typed_verb("!salon", "!salon") == ""
