@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bot.commands import Refusal, UsageError
+from bot.commands import Refusal
 from bot.context import Context
 from bot.db import Salon
-from bot.parser import ParsedCommand
-from bot.replies import escape_markup
 from handlers.describe import day
 
 
@@ -14,14 +12,6 @@ def verb_in(ctx: Context, name: str) -> str:
     """A verb as the reader would type it."""
     spec = ctx.registry.resolve(name)
     return spec.name_in(ctx.lang) if spec else name
-
-
-def only_options(command: ParsedCommand, ctx: Context, *allowed: str) -> None:
-    """A mistyped option (``--pubic``) must not be silently ignored."""
-    for name in command.options:
-        if name not in allowed:
-            raise UsageError(ctx.t._("I don't know the option --{option}.").format(
-                option=escape_markup(name)))
 
 
 def still_open(ctx: Context, salon: Salon, verb: str) -> None:

@@ -18,7 +18,6 @@ from bot.i18n import LANGUAGE_NAMES, N_, Translator, normalise_language, transla
 from bot.parser import ParsedCommand
 from bot.permissions import may_act_as_host
 from bot.replies import Reply, escape_markup
-from handlers.checks import only_options
 
 SCOPE_HEADINGS = {
     Scope.ANYWHERE: N_("Anywhere (also in a direct chat with me):"),
@@ -64,7 +63,6 @@ def _other_words(spec: CommandSpec, lang: str) -> list[str]:
 
 
 async def help_command(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     if command.args:
         return _help_for(command.args[0], ctx)
     t = ctx.t
@@ -106,7 +104,6 @@ def _help_for(word: str, ctx: Context) -> Reply:
 
 
 async def language_command(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx, "room")
     t = ctx.t
     if not command.args:
         return Reply(t._("I write to you in {language}.").format(

@@ -16,7 +16,7 @@ from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.rooms import MODERATOR, RoomError
-from handlers.checks import only_options, salon_of, still_open
+from handlers.checks import salon_of, still_open
 from handlers.describe import role_name, room_problem
 from handlers.people import read_invitees, user_id_problem
 
@@ -27,7 +27,6 @@ PARTICIPANT_POWER = 0
 
 
 async def invite(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     salon = salon_of(ctx)
     still_open(ctx, salon, "invite")
@@ -86,7 +85,6 @@ async def _invite_one(ctx: Context, salon: Salon, person: str, role: Role | None
 
 
 async def cohost(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     salon = salon_of(ctx)
     if len(command.args) != 1:
@@ -122,7 +120,6 @@ async def cohost(command: ParsedCommand, ctx: Context) -> Reply:
 
 
 async def leave(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     salon = salon_of(ctx)
     member = ctx.member

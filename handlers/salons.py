@@ -17,7 +17,7 @@ from bot.i18n import N_, translator
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.rooms import RoomError
-from handlers.checks import only_options, salon_of, still_open
+from handlers.checks import salon_of, still_open
 from handlers.describe import (
     day,
     ever_joined,
@@ -42,7 +42,6 @@ def _words(command: ParsedCommand) -> str:
 
 async def open_salon(command: ParsedCommand, ctx: Context) -> Reply:
     t = ctx.t
-    only_options(command, ctx, "public", "topic")
     title = _title(command, ctx)
     if len(title) > TITLE_MAX:
         raise UsageError(t._("The title is {length} characters long, but it may be at most "
@@ -122,7 +121,6 @@ def _check_topic_length(topic: str, ctx: Context) -> None:
 
 
 async def list_salons(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     mine = list(ctx.session.scalars(
         select(Salon).join(Member).where(Member.user_id == ctx.sender,
@@ -168,7 +166,6 @@ def _list_line(ctx: Context, salon: Salon, *, own: bool) -> str:
 
 
 async def join_salon(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     if not command.args:
         raise UsageError(t._("Write which salon you want to join, for example #12. "
@@ -208,7 +205,6 @@ async def join_salon(command: ParsedCommand, ctx: Context) -> Reply:
 
 
 async def salon_info(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     salon = salon_of(ctx)
     lines = [f"**{salon_label(t, salon)}**"]
@@ -261,7 +257,6 @@ def _status_line(ctx: Context, salon: Salon) -> str:
 
 
 async def set_topic(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     salon = salon_of(ctx)
     still_open(ctx, salon, "topic")
@@ -279,7 +274,6 @@ async def set_topic(command: ParsedCommand, ctx: Context) -> Reply:
 
 
 async def close_salon(command: ParsedCommand, ctx: Context) -> Reply:
-    only_options(command, ctx)
     t = ctx.t
     salon = salon_of(ctx)
     if not salon.is_open:
