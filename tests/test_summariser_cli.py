@@ -56,13 +56,45 @@ def test_json_has_key_points_with_message_ids(salon_file: Path) -> None:
     done = run_cli(str(salon_file), "--format", "json", "--points", "3")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert len(data["key_points"]) == 3
+    assert [point["message_ids"] for point in data["key_points"]] == [
+        ["d6", "d8", "d24"], ["d16"], ["d11"]
+    ]
     assert data["key_points"][0] == {
-        "text": data["key_points"][0]["text"], "message_ids": data["key_points"][0]["message_ids"]
+        "text": "Der mangler en sikker cykelsti langs Skolevej, børnene cykler mellem bilerne "
+                "hver morgen.",
+        "message_ids": ["d6", "d8", "d24"],
+        "count": 3,
     }
-    assert data["key_points"][0]["message_ids"][0] == "d6"
     assert data["mode"] == "extractive"
     assert data["participation"]["messages"] == 28
+
+
+def test_json_names_nobody(salon_file: Path) -> None:
+    """Summaries are shared: items keep their message id, never their author's pseudonym."""
+    done = run_cli(str(salon_file), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["items"]["proposal"] == [{
+        "kind": "proposal", "message_id": "d14",
+        "text": "Lav et kys og kør område ved hallen, så forældre ikke holder i krydset.",
+    }]
+    assert data["items"]["idea"][0]["message_id"] == "d19"
+    for author in {message.author for message in danish_salon()}:
+        assert f'"{author}"' not in done.stdout, author
+
+
+def test_lang_picks_the_readers_language_not_the_salons(tmp_path: Path) -> None:
+    """Too short to detect, the salon's language is the default, whoever reads it."""
+    path = write_jsonl(tmp_path / "short.jsonl", [
+        good(id=str(n), author=f"p{n}", text=text) for n, text in enumerate(["ok", "ja", "+1"])
+    ])
+    outputs = {lang: run_cli(str(path), "--format", "json", "--lang", lang).stdout
+               for lang in ("da", "sv", "en")}
+    assert outputs["da"] == outputs["sv"] == outputs["en"]
+    assert json.loads(outputs["sv"])["languages"] == {"da": 3}
+    swedish = run_cli(str(path), "--lang", "sv").stdout
+    assert swedish.startswith("Sammanfattning av samtalet")
+    assert "Språk: danska (3)" in swedish
 
 
 @pytest.mark.parametrize(("fmt", "lang", "expected"), [
@@ -163,7 +195,40 @@ def test_a_ten_megabyte_message(tmp_path: Path) -> None:
 def test_a_message_at_the_limit_is_accepted(tmp_path: Path) -> None:
     text = ("Cykelsti på Skolevej. " * 1000)[:20_000]
     path = write_jsonl(tmp_path / "long.jsonl", [good(text=text)])
-    assert run_cli(str(path)).returncode == 0
+    done = run_cli(str(path))
+    assert done.returncode == 0, done.stderr
+    # shown shortened to one readable line, and counted as one message
+    assert "\n1. Cykelsti på Skolevej. Cykelsti på Skolevej." in done.stdout
+    point = done.stdout.split("\n1. ", 1)[1].split("\n", 1)[0]
+    assert point.endswith("…") and len(point) <= 300
+    assert "1 besked fra 1 person" in done.stdout
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ('{"id": "m2", "author": "bo", "role": "citizen", "text": "Bus \\ud800 nu", "ts": 0}',
+     "text"),
+    ('{"id": "m2", "author": "b\\udfffo", "role": "citizen", "text": "Bus nu", "ts": 0}',
+     "author"),
+    ('{"id": "m2", "author": "bo", "role": "citizen", "text": "Bus", "ts": 0, '
+     '"reactions": {"\\ud83d": 1}}', "reactions"),
+])
+def test_a_lone_surrogate_names_the_line(tmp_path: Path, line: str, key: str) -> None:
+    """JSON can escape half a surrogate pair; printing it would crash, so it is refused."""
+    path = write_jsonl(tmp_path / "surrogate.jsonl", [good(), line])
+    message = bad(path)
+    assert message.startswith(f'Fejl i linje 2: "{key}" indeholder et tegn, der ikke er gyldig '
+                              "Unicode (U+D"), message
+    assert bad(path, "--lang", "en").startswith(f'Error on line 2: "{key}" contains a character')
+
+
+def test_an_escaped_surrogate_pair_is_fine(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "pair.jsonl", [
+        '{"id": "m1", "author": "bo", "role": "citizen", "ts": 0, '
+        '"text": "Vi mangler en cykelsti langs Skolevej \\ud83d\\udeb2 ved skolen."}'
+    ])
+    done = run_cli(str(path))
+    assert done.returncode == 0, done.stderr
+    assert "1. Vi mangler en cykelsti langs Skolevej 🚲 ved skolen." in done.stdout
 
 
 def test_invalid_utf8(tmp_path: Path) -> None:

@@ -141,7 +141,13 @@ def test_reactions_and_replies_lift_a_point_above_an_ignored_one() -> None:
 
 
 def test_points_limits_the_number_of_key_points(danish: Summary) -> None:
-    assert len(summarise(danish_salon(), points=2).key_points) == 2
+    """Fewer points are the best of the longer list, in the same order."""
+    two = summarise(danish_salon(), points=2).key_points
+    assert [point.message_ids[0] for point in two] == ["d6", "d16"]
+    assert two == danish.key_points[:2]
+    assert [point.message_ids[0] for point in danish.key_points] == [
+        "d6", "d16", "d11", "d14", "d19"
+    ]
     assert summarise(danish_salon(), points=0).key_points == []
 
 
@@ -307,19 +313,26 @@ def test_participation_evenness() -> None:
 
 
 @pytest.mark.parametrize(
-    ("salon", "lang"),
-    [(danish_salon, "da"), (swedish_salon, "sv"), (norwegian_salon, "nb"), (english_salon, "en")],
+    ("salon", "lang", "points", "phrase", "question"),
+    [
+        (danish_salon, "da", [["d6", "d8", "d24"], ["d16"], ["d11"]], "cykelsti", "d20"),
+        (swedish_salon, "sv", [["s2", "s3"], ["s7"], ["s4"]], "biblioteket", "s5"),
+        (norwegian_salon, "nb", [["n2", "n3"], ["n7"], ["n4"]], "toaletter", "n5"),
+        (english_salon, "en", [["e2", "e3"], ["e7"], ["e4"]], "playground", "e5"),
+    ],
 )
 def test_each_language_is_detected_and_summarised(
-    salon: Callable[[], list[Message]], lang: str
+    salon: Callable[[], list[Message]], lang: str, points: list[list[str]], phrase: str,
+    question: str,
 ) -> None:
+    """The backed point (with its agreeing reply) first, then the proposal or idea."""
     messages = salon()
     summary = summarise(messages, points=3)
     assert summary.lang == lang
     assert summary.languages == {lang: len(messages)}
-    assert len(summary.key_points) == 3
-    assert summary.key_phrases, "stop words and stems exist for the language"
-    assert len(summary.open_questions) >= 1
+    assert [point.message_ids for point in summary.key_points] == points
+    assert phrase in summary.key_phrases, "stop words and stems exist for the language"
+    assert summary.open_questions[0].message_ids[0] == question
 
 
 def test_mixed_languages_are_counted_per_message() -> None:
@@ -371,7 +384,16 @@ def test_output_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
 def test_to_dict_is_json_with_the_documented_shape(danish: Summary) -> None:
     data = json.loads(json.dumps(danish.to_dict()))
     assert data["mode"] == "extractive" and data["llm_prose"] is None
-    assert set(data["key_points"][0]) == {"text", "message_ids"}
+    assert data["key_points"][0] == {
+        "text": "Der mangler en sikker cykelsti langs Skolevej, børnene cykler mellem bilerne "
+                "hver morgen.",
+        "message_ids": ["d6", "d8", "d24"],
+        "count": 3,
+    }
+    assert data["items"]["idea"] == [{
+        "kind": "idea", "message_id": "d19",
+        "text": "Stien bag skolen er helt mørk om vinteren, der skal lamper op langs stien.",
+    }]
     assert data["start"] == "2025-03-13T18:00:00+00:00"
     assert set(data) >= {"key_phrases", "items", "open_questions", "agreements",
                          "disagreements", "participation", "languages"}

@@ -149,6 +149,38 @@ def test_a_point_asked_about_the_same_way_twice_is_one_point() -> None:
     assert len(ranks) == 1 and None not in ranks
 
 
+# --- a flood of one point ------------------------------------------------------------------
+
+OTHER_POINTS = (
+    ("o0", "Biblioteket burde holde åbent om søndagen, så børnefamilier kan komme."),
+    ("o1", "Der mangler bænke og skraldespande på legepladsen i parken ved søen."),
+    ("o2", "Bussen til hospitalet kører kun hver time om aftenen, det er for sjældent."),
+    ("o3", "Kommunen bør plante flere træer på torvet, der er ingen skygge om sommeren."),
+    ("o4", "Svømmehallen trænger til nye omklædningsrum, de gamle er nedslidte og kolde."),
+    ("o5", "Genbrugsstationen burde have åbent om lørdagen, når folk har fri."),
+)
+
+
+@pytest.mark.parametrize("points", [5, 7])
+def test_a_flood_of_one_point_leaves_room_for_the_others(points: int) -> None:
+    """600 people paste the same demand (liked, so it ranks first); six other points are made
+    once each. The flood is one point and the rest of the list is the other points."""
+    wordings = (
+        "Cykelstien langs Skolevej skal bygges nu, børnene er i fare hver morgen.",
+        "Byg cykelstien langs Skolevej nu, børnene er i fare hver eneste morgen.",
+    )
+    flood = [msg(f"f{i}", f"nabo{i}", wordings[i % 2], i, reactions={"👍": 2})
+             for i in range(600)]
+    others = [msg(ident, f"borger{n}", text, 500 + n)
+              for n, (ident, text) in enumerate(OTHER_POINTS)]
+    summary = summarise(flood + others, points=points)
+    assert len(summary.key_points) == points
+    firsts = [point.message_ids[0] for point in summary.key_points]
+    assert firsts[0].startswith("f") and summary.key_points[0].count == 600
+    assert sum(first.startswith("f") for first in firsts) == 1, firsts
+    assert set(firsts[1:]) <= {ident for ident, _ in OTHER_POINTS}
+
+
 # --- chatter -------------------------------------------------------------------------------
 
 
@@ -202,6 +234,49 @@ def test_a_negated_agreement_word_is_no_agreement() -> None:
     assert tx.stance("Ängen är ju mest gräs, det är inte precis orörd natur.") == 0
     assert tx.stance("Det er ikke præcis det, jeg mente.") == 0
     assert tx.stance("Præcis, det er det vigtigste.") == 1
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    # emphasis before a "no" refuses
+    ("Absolut ikke!", -1), ("Helt klart nej.", -1), ("Absolutt ikke.", -1),
+    ("Absolut inte!", -1), ("Absolutely not.", -1), ("Definitely not", -1),
+    # negated opposition backs the point
+    ("Jeg er ikke imod det.", 1), ("Ikke imod.", 1), ("Jeg er ikke uenig.", 1),
+    ("Det er jeg ikke uenig i.", 1), ("Eg er ikkje imot det.", 1), ("Jag är inte emot det.", 1),
+    ("Jag har inget emot det.", 1), ("Not against it.", 1), ("I don't disagree.", 1),
+    ("Jeg har intet imod det.", 1),
+    # a negated agreement verb disagrees, a negated adverb only hedges
+    ("Jeg er ikke helt enig.", -1), ("Jeg støtter ikke forslaget.", -1),
+    ("I don't support that.", -1), ("Det skal absolut ikke lukkes om morgenen.", 0),
+    # what already worked stays
+    ("Absolut, det er det vigtigste.", 1), ("Nej, det flytter bare problemet.", -1),
+    ("No, I'm against it.", -1), ("Jeg er ikke sikker, men jeg er imod det.", -1),
+])
+def test_negation_scope_decides_the_stance(reply: str, expected: int) -> None:
+    assert tx.stance(reply) == expected
+
+
+@pytest.mark.parametrize(("reply", "agreed"), [
+    ("Absolut ikke!", False), ("Helt klart nej", False), ("Absolutely not.", False),
+    ("Jeg er ikke imod det.", True), ("Jag är inte emot det.", True), ("Not against it.", True),
+    ("Jeg er ikke uenig.", True),
+])
+def test_a_negated_reply_counts_on_the_right_side(reply: str, agreed: bool) -> None:
+    messages = [
+        msg("p", "anna", "Torvet skal lukkes for alle biler hele året rundt.", 0),
+        msg("r", "bo", reply, 1, reply_to="p"),
+        msg("s", "carl", "+1", 2, reply_to="p"),
+    ]
+    summary = summarise(messages)
+    backed = [stance.message_ids[0] for stance in summary.agreements]
+    contested = {stance.message_ids[0]: stance for stance in summary.disagreements}
+    if agreed:
+        assert backed == ["p"] and summary.agreements[0].support == 2, reply
+        assert contested == {}, reply
+    else:
+        assert backed == [], reply
+        assert contested["p"].objection == 1 and contested["p"].support == 1, reply
+        assert "r" in contested["p"].message_ids
 
 
 def test_a_point_the_room_backed_is_not_merged_with_a_similar_one_it_objected_to() -> None:

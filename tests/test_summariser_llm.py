@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from summariser_helpers import danish_salon, swedish_salon
 
-from bot.summariser import LLMSettings, render, summarise_with_llm, summarise_with_llm_async
+from bot.summariser import (
+    LLMSettings,
+    render,
+    summarise,
+    summarise_with_llm,
+    summarise_with_llm_async,
+)
 
 PROSE = "Mange ønsker en sikker cykelsti langs Skolevej. Spørgsmålet om bus 12 er åbent."
 
@@ -35,7 +41,9 @@ class Endpoint(BaseHTTPRequestHandler):
         mode = self.path.strip("/").split("/")[0]
         if mode == "slow":
             time.sleep(8)  # far past any time limit the tests set
-        if mode == "fail":
+        if mode in ("cut", "hangup"):
+            self._hang_up(mode)
+        elif mode == "fail":
             self._send(500, b'{"error": "overloaded"}')
         elif mode == "garbage":
             self._send(200, b"<html>this is not json</html>")
@@ -47,6 +55,18 @@ class Endpoint(BaseHTTPRequestHandler):
             self._send(200, json.dumps(_completion("<think>hmm</think>\n" + PROSE)).encode())
         else:
             self._send(200, json.dumps(_completion(PROSE)).encode())
+
+    def _hang_up(self, mode: str) -> None:
+        """"cut": headers promise 1000 bytes and the connection closes after 20 of them
+        (IncompleteRead in the client); "hangup": it closes before any answer."""
+        self.close_connection = True
+        if mode == "cut":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(json.dumps(_completion(PROSE)).encode()[:20])
+            self.wfile.flush()
 
     def _send(self, status: int, payload: bytes) -> None:
         try:
@@ -125,7 +145,8 @@ def test_failures_fall_back_to_the_extractive_summary(
     with caplog.at_level(logging.WARNING, logger="salonbot.summariser"):
         summary = summarise_with_llm(danish_salon(), llm=settings(server, mode))
     assert summary.mode == "extractive" and summary.llm_prose is None
-    assert len(summary.key_points) == 5
+    assert summary == summarise(danish_salon())  # exactly the extractive summary
+    assert "Kort fortalt" not in render(summary, "text", "da")
     assert any(reason in record.getMessage() and record.name == "salonbot.summariser"
                for record in caplog.records), caplog.text
     assert "sekret" not in caplog.text
@@ -159,6 +180,25 @@ def test_only_http_endpoints_are_used(caplog: pytest.LogCaptureFixture) -> None:
     assert "must be http or https" in caplog.text
 
 
+@pytest.mark.parametrize(("mode", "reason"), [
+    ("cut", "IncompleteRead"),
+    ("hangup", "Remote end closed connection without response"),
+])
+def test_a_connection_closed_mid_answer_falls_back(
+    server: str, caplog: pytest.LogCaptureFixture, mode: str, reason: str
+) -> None:
+    """http.client's own errors (not OSError) must not escape the worker thread."""
+    with caplog.at_level(logging.WARNING, logger="salonbot.summariser"):
+        summary = summarise_with_llm(danish_salon(), llm=settings(server, mode))
+    assert summary.mode == "extractive" and summary.llm_prose is None
+    assert summary.key_points == summarise(danish_salon()).key_points
+    failures = [record.getMessage() for record in caplog.records
+                if record.name == "salonbot.summariser" and record.levelno == logging.WARNING]
+    assert len(failures) == 1, failures
+    assert "request to the LLM endpoint failed" in failures[0] and reason in failures[0]
+
+
 async def test_async_variant(server: str) -> None:
     summary = await summarise_with_llm_async(danish_salon(), llm=settings(server, "ok"), points=3)
-    assert summary.mode == "llm" and len(summary.key_points) == 3
+    assert summary.mode == "llm" and summary.llm_prose == PROSE
+    assert summary.key_points == summarise(danish_salon(), points=3).key_points

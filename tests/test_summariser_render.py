@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from summariser_helpers import danish_salon, msg, swedish_salon
+from summariser_helpers import danish_salon, english_salon, msg, swedish_salon
 
 from bot.summariser import Summary, render, summarise
 
@@ -67,8 +68,14 @@ def test_html_structure(summary: Summary) -> None:
     out = render(summary, "html", "nb")
     assert out.startswith("<h1>Oppsummering av samtalen</h1>")
     assert "<h2>Hovedpunkter</h2>\n<ol><li>Der mangler en sikker cykelsti" in out
-    assert "<h3>Forslag</h3>" in out
-    assert out.count("<li>") >= 10
+    assert "hver morgen. (nevnt i 3 meldinger)</li>" in out
+    assert "<h3>Forslag</h3>\n<ul><li>Lav et kys og kør område ved hallen" in out
+    assert ("<h2>Åpne spørsmål</h2>\n<ul><li>Hvem har ansvaret for at rydde sne på stien bag "
+            "skolen?</li><li>Kan bus 12 ikke køre helt op til skolen") in out
+    assert "<li>Vi burde lukke Skolevej for biler om morgenen mellem 7.30 og 8.15. " \
+           "(1 er for, 4 er imot)</li>" in out
+    assert "<li>Politikere: 1 melding fra 1 person</li>" in out
+    assert "<p>Språk: dansk (28)</p>" in out
 
 
 def test_user_text_cannot_inject_markup() -> None:
@@ -80,6 +87,61 @@ def test_user_text_cannot_inject_markup() -> None:
     out_md = render(summary, "md", "da")
     assert "\\<script\\>" in out_md and "\\[link\\]" in out_md and "\\*\\*fed\\*\\*" in out_md
     assert "\n# Overskrift" not in out_md
+
+
+def test_the_message_count_of_a_point_is_not_capped() -> None:
+    """Only the first 50 ids are kept to trace a point; the count is the true one."""
+    repeated = [msg(f"r{n}", f"nabo{n}", "Vi mangler en cykelsti langs Skolevej ved skolen.", n)
+                for n in range(120)]
+    summary = summarise(repeated, points=1)
+    point = summary.key_points[0]
+    assert len(point.message_ids) == 50 and point.count == 120
+    assert point.to_dict()["count"] == 120
+    assert "(nævnt i 120 beskeder)" in render(summary, "text", "da")
+    assert "(raised in 120 messages)" in render(summary, "md", "en")
+
+
+HIDDEN = "\u202e\u202a\u2066\u2069\x00\x1b\x07\r\x7f\x85"
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_control_and_bidi_characters_are_dropped(fmt: str) -> None:
+    """A right-to-left override would display the rest of the line backwards."""
+    text = ("Vi mangler \u202elys\u202c på stien\u2066 bag skolen\u2069, \x1b[31mnu\x00\x07 "
+            "\r\x7f\x85ellers sker der ulykker.")
+    summary = summarise([msg("a", "x", text, 0, item="idea")], points=1)
+    out = render(summary, fmt, "da")
+    assert not set(HIDDEN + "\u202c") & set(out), [c for c in out if c in HIDDEN + "\u202c"]
+    assert "Vi mangler lys på stien bag skolen, [31mnu ellers sker der ulykker." in (
+        out.replace("\\", "")
+    )
+    assert out.count("ulykker") == 2  # the key point and the idea, both cleaned
+
+
+def test_ampersands_and_angle_brackets_stay_text_in_markdown_and_html() -> None:
+    """Markdown turns "&lt;" or "&#x202e;" into the character; escaped, it shows as typed."""
+    text = "Bus & tog <3 &lt;b&gt; &#x202e; &amp; skal hænge sammen ved stationen i byen."
+    summary = summarise([msg("a", "x", text, 0)], points=1)
+    out_md = render(summary, "md", "da")
+    assert ("1. Bus \\& tog \\<3 \\&lt;b\\&gt; \\&\\#x202e; \\&amp; skal hænge sammen"
+            in out_md)
+    assert re.search(r"(?<!\\)[&<>]", out_md) is None  # none left for a renderer to read
+    out_html = render(summary, "html", "da")
+    assert ("<li>Bus &amp; tog &lt;3 &amp;lt;b&amp;gt; &amp;#x202e; &amp;amp; skal hænge sammen"
+            in out_html)
+    assert "&amp;amp;lt;" not in out_html  # escaped once, not twice
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("da", "Sprog: dansk (28), engelsk (4), svensk (4)"),
+    ("nb", "Språk: dansk (28), engelsk (4), svensk (4)"),
+    ("sv", "Språk: danska (28), engelska (4), svenska (4)"),
+    ("en", "Languages: Danish (28), English (4), Swedish (4)"),
+])
+def test_language_names_are_in_the_readers_language(lang: str, expected: str) -> None:
+    mixed = summarise(danish_salon() + swedish_salon()[1:5] + english_salon()[1:5])
+    assert mixed.languages == {"da": 28, "en": 4, "sv": 4}
+    assert render(mixed, "text", lang).rstrip().endswith("\n" + expected)
 
 
 def test_llm_prose_is_shown_first_when_present(summary: Summary) -> None:

@@ -43,10 +43,18 @@ _HOME = {
 
 
 def __getattr__(name: str) -> Any:
+    """Import the name's home and keep the name here.
+
+    Keeping it matters for `render`: importing the submodule `render` sets this package's
+    attribute `render` to the module, which would then shadow the function. Code in this
+    package imports these names from the package, not from the submodule, for that reason.
+    """
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

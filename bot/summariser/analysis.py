@@ -57,6 +57,7 @@ class Analysis:
     message_row: list[int] = field(default_factory=list)
     vocab: dict[str, int] = field(default_factory=dict)
     terms: list[str] = field(default_factory=list)
+    stemmer: tx.Stemmer = field(default_factory=tx.Stemmer)  # later steps reuse its memo
 
 
 def _content(words: list[str], stop: frozenset[str]) -> list[str]:
@@ -91,7 +92,6 @@ def analyse(
         messages=msgs, texts=texts, langs=langs, dominant=dominant, author_ix=author_ix,
         authors=list(author_index), tier=[], question=[], stance=[],
     )
-    stemmer = tx.Stemmer()
     vocab = result.vocab
     for index, (message, text, lang) in enumerate(zip(msgs, texts, langs, strict=True)):
         plain = tx.strip_noise(text)
@@ -130,7 +130,7 @@ def analyse(
         row: list[int] = []
         for word in words:
             if word in content_set:
-                stem = stemmer.stem(word, lang)
+                stem = result.stemmer.stem(word, lang)
                 term = vocab.get(stem)
                 if term is None:
                     term = vocab[stem] = len(vocab)

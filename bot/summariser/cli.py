@@ -12,9 +12,6 @@ import sys
 from typing import Final
 
 from bot.i18n import LANGUAGES, translator
-from bot.summariser.engine import summarise
-from bot.summariser.io import SummaryInputError, load_jsonl
-from bot.summariser.render import render
 
 EXIT_BAD_INPUT: Final = 2
 MAX_POINTS: Final = 50
@@ -46,6 +43,9 @@ def _error(t_line: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: `salonbot run` builds this parser too and must not pay for NumPy.
+    from bot.summariser import SummaryInputError, load_jsonl, render, summarise
+
     t = translator(args.lang)
     if not 1 <= args.points <= MAX_POINTS:
         return _error(
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
             return _error(t._("Error: {problem}").format(problem=problem))
         return _error(t._("Error on line {line}: {problem}").format(line=error.line,
                                                                    problem=problem))
-    summary = summarise(messages, lang=args.lang, points=args.points)
+    # --lang is the reader's language; the salon's own language is detected from the messages
+    summary = summarise(messages, points=args.points)
     if args.fmt == "json":
         output = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n"
     else:

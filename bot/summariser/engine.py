@@ -130,7 +130,8 @@ def _open_questions(
     for index in chosen:
         earliest = min(clusters[index])
         ids = [msgs[earliest].id] + [msgs[i].id for i in clusters[index] if i != earliest]
-        point = KeyPoint(text=_question_text(analysis.texts[earliest]), message_ids=ids[:MAX_IDS])
+        point = KeyPoint(text=_question_text(analysis.texts[earliest]), message_ids=ids[:MAX_IDS],
+                         count=len(ids))
         result.append(((-askers[index], -backing[index], index), point))
     # question items made outside the chat cannot have been answered in it
     known = {message.id for message in msgs}

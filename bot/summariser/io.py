@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ REQUIRED_KEYS: Final = ("id", "author", "role", "text", "ts")
 OPTIONAL_KEYS: Final = ("reply_to", "reactions", "item", "lang")
 # Epoch numbers above this are milliseconds (Matrix's origin_server_ts), not seconds.
 _MILLISECONDS_FROM: Final = 100_000_000_000
+# JSON may escape half of a surrogate pair ("\ud800"); such text cannot be written as UTF-8.
+_SURROGATE_RE: Final = re.compile(r"[\ud800-\udfff]")
 
 
 class SummaryInputError(ValueError):
@@ -107,6 +110,20 @@ def _choice(value: Any, key: str, choices: tuple[str, ...], line: int) -> str:
     )
 
 
+def _check_unicode(record: dict[str, Any], line: int) -> None:
+    """A lone surrogate would only fail when the summary is printed; name its line now."""
+    for key in REQUIRED_KEYS + OPTIONAL_KEYS:
+        value = record.get(key)
+        texts = list(value) if isinstance(value, dict) else [value]  # reactions: the emoji
+        for text in texts:
+            found = _SURROGATE_RE.search(text) if isinstance(text, str) else None
+            if found is not None:
+                raise _fail(
+                    line, N_('"{key}" contains a character that is not valid Unicode ({code})'),
+                    key=key, code=f"U+{ord(found.group()):04X}",
+                )
+
+
 def parse_record(raw: bytes, line: int) -> Message:
     """One JSON line to a Message, checking every key the format defines."""
     try:
@@ -124,6 +141,7 @@ def parse_record(raw: bytes, line: int) -> Message:
     for key in REQUIRED_KEYS:
         if key not in record:
             raise _fail(line, N_('missing key "{key}"'), key=key)
+    _check_unicode(record, line)
     message_id = _string(record, "id", line)
     author = _string(record, "author", line)
     role = _choice(record["role"], "role", ROLES, line)

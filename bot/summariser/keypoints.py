@@ -244,6 +244,8 @@ def _clusters(
     """Leaders (positions in `found.rows`, best first) and the rows of their clusters.
 
     At most 6 × pool similarity queries, each costing the postings of one message's terms.
+    Rows already in a cluster cost nothing, so a flood of copies of one point cannot use up
+    the budget before the other points are reached.
     """
     matrix = ctx.matrix
     order = sorted(
@@ -252,10 +254,14 @@ def _clusters(
     covered = np.zeros(matrix.n_rows, dtype=bool)
     leaders: list[int] = []
     members: list[NDArray[np.int64]] = []
-    for k in order[: 6 * pool]:
+    queries = 0
+    for k in order:
         row = found.rows[k]
         if covered[row]:
             continue
+        if queries >= 6 * pool:
+            break
+        queries += 1
         sims = matrix.similarities(row)
         # a question and a statement about the same thing are different points, a promise and
         # a demand too; a reply arguing against a point is not support for it, nor is a
@@ -600,6 +606,7 @@ def key_points(
         KeyPoint(
             text=display(analysis.texts[analysis.row_message[int(merged[slot].rows[0])]]),
             message_ids=[msgs[analysis.row_message[r]].id for r in merged[slot].rows[:MAX_IDS]],
+            count=len(merged[slot].rows),
         )
         for slot in chosen
     ]

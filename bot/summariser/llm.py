@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import http.client
 import json
 import logging
 import re
@@ -158,12 +159,15 @@ def _with_deadline(request: urllib.request.Request, timeout: float) -> bytes:
     def fetch() -> None:
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                outcome["body"] = response.read(_MAX_RESPONSE_BYTES + 1)
+                outcome["body"] = _read_body(response)
         except urllib.error.HTTPError as error:
             outcome["error"] = f"HTTP {error.code} from the LLM endpoint"
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            reason = getattr(error, "reason", error)
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+            # HTTPException: the server hung up or cut the answer short (IncompleteRead)
+            reason = getattr(error, "reason", None) or f"{type(error).__name__}: {error}"
             outcome["error"] = f"request to the LLM endpoint failed: {reason}"
+        except Exception as error:  # the caller must get the extractive summary whatever happens
+            outcome["error"] = f"request to the LLM endpoint failed: {type(error).__name__}"
 
     worker = threading.Thread(target=fetch, name="salonbot-llm", daemon=True)
     worker.start()
@@ -175,6 +179,26 @@ def _with_deadline(request: urllib.request.Request, timeout: float) -> bytes:
     body: bytes = outcome.get("body", b"")
     if len(body) > _MAX_RESPONSE_BYTES:
         raise LLMError("the answer is too large")
+    return body
+
+
+def _read_body(response: http.client.HTTPResponse) -> bytes:
+    """Up to one byte past the limit; a body shorter than its Content-Length is an error.
+
+    `read(n)` returns what arrived when the server hangs up early instead of raising, and a
+    cut-off answer would otherwise be reported as "not a chat completion".
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= _MAX_RESPONSE_BYTES:
+        chunk = response.read(min(65_536, _MAX_RESPONSE_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    body = b"".join(chunks)
+    if size <= _MAX_RESPONSE_BYTES and response.length:
+        raise http.client.IncompleteRead(body, response.length)
     return body
 
 

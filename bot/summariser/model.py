@@ -31,6 +31,14 @@ ROLE_LABELS: Final = {
     "host": N_("Hosts"),
 }
 
+# Language names, shown in the reader's language ("Languages: Danish, Swedish").
+LANGUAGE_LABELS: Final = {
+    "da": N_("Danish"),
+    "nb": N_("Norwegian Bokmål"),
+    "sv": N_("Swedish"),
+    "en": N_("English"),
+}
+
 Mode = Literal["extractive", "llm"]
 
 
@@ -83,23 +91,28 @@ class Item:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "text": self.text,
-            "author": self.author,
-            "message_id": self.message_id,
-        }
+        """Without the author: summaries are shared, and the message id is enough to check."""
+        return {"kind": self.kind, "text": self.text, "message_id": self.message_id}
 
 
 @dataclass(frozen=True, slots=True)
 class KeyPoint:
-    """A point and the messages it rests on (the representative message first)."""
+    """A point and the messages it rests on (the representative message first).
+
+    `message_ids` may be cut to a traceable few; `count` is how many messages made the point
+    (0 when not given means all of them are listed).
+    """
 
     text: str
     message_ids: list[str]
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        if self.count < len(self.message_ids):
+            object.__setattr__(self, "count", len(self.message_ids))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "message_ids": list(self.message_ids)}
+        return {"text": self.text, "message_ids": list(self.message_ids), "count": self.count}
 
 
 @dataclass(frozen=True, slots=True)

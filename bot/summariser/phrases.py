@@ -69,19 +69,35 @@ def key_phrases(analysis: Analysis, matrix: TermMatrix, limit: int) -> list[str]
         taken.update(stems)
         if len(chosen) >= limit:
             break
-    return [_surface(analysis, matrix, stems) for stems in chosen]
+    tokens: dict[int, tuple[list[str], list[int]]] = {}
+    return [_surface(analysis, matrix, stems, tokens) for stems in chosen]
 
 
-def _surface(analysis: Analysis, matrix: TermMatrix, stems: tuple[int, ...]) -> str:
-    """The commonest written form; capitals survive only if people always wrote them."""
+def _tokens(analysis: Analysis, message: int) -> tuple[list[str], list[int]]:
+    """Words as written and their term ids; stems come from the analysis's warm memo."""
+    stem, lang = analysis.stemmer.stem, analysis.langs[message]
+    written = tx.surface_words(tx.strip_noise(analysis.texts[message]))
+    return written, [analysis.vocab.get(stem(word.lower(), lang), BREAK) for word in written]
+
+
+def _surface(
+    analysis: Analysis,
+    matrix: TermMatrix,
+    stems: tuple[int, ...],
+    tokens: dict[int, tuple[list[str], list[int]]],
+) -> str:
+    """The commonest written form; capitals survive only if people always wrote them.
+
+    `tokens` keeps each sampled message's words across phrases: phrases share messages, and
+    a long message is tokenised and stemmed once.
+    """
     forms: Counter[str] = Counter()
     capital: Counter[str] = Counter()
-    stemmer = tx.Stemmer()
     for row_index in matrix.rows_with(stems[0])[:_SURFACE_SAMPLES].tolist():
         message = analysis.row_message[row_index]
-        lang = analysis.langs[message]
-        written = tx.surface_words(tx.strip_noise(analysis.texts[message]))
-        ids = [analysis.vocab.get(stemmer.stem(word.lower(), lang), BREAK) for word in written]
+        if message not in tokens:
+            tokens[message] = _tokens(analysis, message)
+        written, ids = tokens[message]
         width = len(stems)
         for start in range(len(ids) - width + 1):
             if tuple(ids[start : start + width]) == stems:

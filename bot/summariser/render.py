@@ -1,7 +1,9 @@
 """A Summary as plain text, Markdown or HTML, with every heading in the reader's language.
 
 The summary is first laid out as neutral blocks, then written in one format, so the three
-formats can never drift apart in content. User text is escaped for Markdown and HTML.
+formats can never drift apart in content. User text is escaped for Markdown and HTML, and
+control and bidi-override characters are dropped first, so a message cannot reorder or hide
+parts of the summary around it.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_percent
 
-from bot.i18n import LANGUAGE_NAMES, Translator, translator
-from bot.summariser.model import ITEM_KIND_LABELS, ROLE_LABELS, ROLES, Summary
+from bot.i18n import Translator, translator
+from bot.summariser.model import ITEM_KIND_LABELS, LANGUAGE_LABELS, ROLE_LABELS, ROLES, Summary
 from bot.summariser.text import one_line
 
 Format = Literal["text", "md", "html"]
 FORMATS: Final = ("text", "md", "html")
 
-_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}<>#|~!])")
+# "&" too: Markdown renderers turn "&lt;" or "&#x202e;" into the character they name.
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}<>#|~!&])")
+# C0 and C1 controls (except tab and newline), and the bidi embeddings, overrides and
+# isolates (U+202A–U+202E, U+2066–U+2069) that can make text display in another order.
+_INVISIBLE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_DOUBLE_SPACE: Final = re.compile(r"(?<=\S)  +(?=\S)")
 _MD_LINE_START: Final = re.compile(r"^(\s*\d*)([-+=.)])")
 
 Block = tuple[str, str | list[str]]  # ("title"|"heading"|"subheading"|"para"|"ol"|"ul", ...)
@@ -40,12 +47,19 @@ def render(
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     t = translator(reader_lang or summary.lang)
-    blocks = _layout(summary, t, zone)
+    blocks = [(kind, _visible(body)) for kind, body in _layout(summary, t, zone)]
     if fmt == "md":
         return _markdown(blocks)
     if fmt == "html":
         return _html(blocks)
     return _text(blocks)
+
+
+def _visible(body: str | list[str]) -> str | list[str]:
+    """Without control and bidi characters, and without the double space one could leave."""
+    if isinstance(body, str):
+        return _DOUBLE_SPACE.sub(" ", _INVISIBLE.sub("", body))
+    return [_DOUBLE_SPACE.sub(" ", _INVISIBLE.sub("", line)) for line in body]
 
 
 def _period(summary: Summary, t: Translator, zone: tzinfo | None) -> str | None:
@@ -79,7 +93,7 @@ def _layout(summary: Summary, t: Translator, zone: tzinfo | None) -> list[Block]
     if summary.key_points:
         lines = []
         for point in summary.key_points:
-            count = len(point.message_ids)
+            count = point.count
             note = (
                 " (" + t.ngettext("raised in {n} message", "raised in {n} messages", count)
                 .format(n=count) + ")"
@@ -149,7 +163,7 @@ def _layout(summary: Summary, t: Translator, zone: tzinfo | None) -> list[Block]
 
     if summary.languages:
         names = [
-            f"{LANGUAGE_NAMES.get(code, code)} ({count})"
+            f"{t._(LANGUAGE_LABELS.get(code, code))} ({count})"
             for code, count in summary.languages.items()
         ]
         blocks.append(("para", t._("Languages: {languages}").format(languages=", ".join(names))))

@@ -8,8 +8,9 @@ word lists are written for prose and miss what people type in a chat.
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
 import snowballstemmer
 from stop_words import get_stop_words
@@ -99,7 +100,8 @@ _AGREE_PHRASES: Final = (
     "bra förslag", "bra sagt", "good idea", "good point", "well said", "god pointe",
     "godt poeng", "bra poäng", "så sandt", "så sant", "godt spørgsmål", "godt spørsmål",
     "bra fråga", "good question", "skriver under", "signerer", "same here", "også mig",
-    "også meg", "jag också", "me too", "👍", "👏", "💯", "🙌",
+    "også meg", "jag också", "me too", "no objection", "no objections", "ingen indvendinger",
+    "ingen innvendinger", "inga invändningar", "👍", "👏", "💯", "🙌",
 )
 _DISAGREE_PHRASES: Final = (
     "uenig", "oenig", "disagree", "ikke enig", "ikkje einig", "inte enig", "håller inte med",
@@ -123,8 +125,28 @@ _AGREE_FIRST: Final = vocabulary(
 )
 # An agreement word right after one of these is no agreement ("inte precis").
 _NEGATIONS: Final = vocabulary(
-    "ikke ikkje inte not never aldrig aldri don't doesn't isn't aren't dont ej icke"
+    "ikke ikkje inte not never aldrig aldri don't doesn't isn't aren't dont ej icke won't "
+    "wouldn't can't cannot"
 )
+# Negations whose scope turns opposition into support: "ikke uenig", "har intet imod".
+_SCOPE_NEGATIONS: Final = _NEGATIONS | vocabulary("intet ingenting inget nothing")
+_SCOPE_WORDS: Final = 3  # how far back a negation reaches ("not really against")
+# Agreement said with a verb or "enig": negated it disagrees ("ikke helt enig", "I don't
+# support it"); a negated adverb only hedges ("inte precis").
+_AGREE_VERBS: Final = frozenset({
+    "enig", "enige", "helt enig", "einig", "agree", "agreed", "i agree", "håller med",
+    "håller helt med", "instämmer", "støtter", "støtte", "stöder", "stödjer", "support",
+})
+# Opening words that make a "no" after them emphatic: "Absolut ikke", "Helt klart nej".
+_INTENSIFIERS: Final = vocabulary(
+    "absolut absolutt absolutely helt klart klart definitivt definitely certainly bestemt "
+    "avgjort sikkert slet overhovedet really totally simply simpelthen præcis presis precis "
+    "exactly sure"
+)
+_NO_WORDS: Final = vocabulary("nej nei no nope næ nä nää")
+_CLAUSE_END_RE: Final = re.compile(r"\s*(?:$|[.,;:!?…–—)]|\s-\s)")
+_CLAUSE_BREAK_RE: Final = re.compile(r"[.,;:!?…–—()]")
+_NEXT_WORD_RE: Final = re.compile(r"\s*([^\W_]+(?:['’\-][^\W_]+)*)")
 # A reply that opens with "no" or "but" argues with what it answers.
 _DISAGREE_FIRST: Final = vocabulary(
     "nej nei no nope næ nä nää men but however dock tværtimod tvertimot tvärtom nja"
@@ -139,6 +161,11 @@ def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _AGREE_RE: Final = _phrase_re(_AGREE_PHRASES)
 _DISAGREE_RE: Final = _phrase_re(_DISAGREE_PHRASES)
 _ME_TOO_RE: Final = _phrase_re(_ME_TOO_PHRASES)
+# Opposition that, negated, is support; the longer forms ("er imod") are in _DISAGREE_PHRASES.
+_OPPOSITION_RE: Final = _phrase_re((
+    "imod", "imot", "emot", "against", "opposed", "uenig", "uenige", "oenig", "oeniga",
+    "ueinig", "ueinige", "disagree", "modstander", "motstander", "motståndare",
+))
 
 # --- reactions ------------------------------------------------------------------------------
 
@@ -210,43 +237,100 @@ def stopwords(lang: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_local = threading.local()
+
+
+def _snowball(lang: str) -> Any:
+    """The Snowball stemmer of a language, made once per thread (a stemmer keeps state)."""
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {
+            code: snowballstemmer.stemmer(name) for code, name in _SNOWBALL_NAMES.items()
+        }
+    return stemmers[lang]
+
+
 class Stemmer:
-    """Snowball stems memoised per language: chat repeats the same few thousand words."""
+    """Snowball stems memoised per language: chat repeats the same few thousand words.
+
+    One per summary, shared by every step that stems (analysis, key phrases), so each word is
+    stemmed once; the Snowball stemmers themselves are made once per thread (`_snowball`).
+    """
 
     def __init__(self) -> None:
-        self._stemmers = {
-            lang: snowballstemmer.stemmer(name) for lang, name in _SNOWBALL_NAMES.items()
-        }
         self._memo: dict[str, dict[str, str]] = {lang: {} for lang in _SNOWBALL_NAMES}
 
     def stem(self, word: str, lang: str) -> str:
         memo = self._memo[lang]
         stem = memo.get(word)
         if stem is None:
-            stem = self._stemmers[lang].stemWord(word)
-            memo[word] = stem
+            stem = memo[word] = _snowball(lang).stemWord(word)
         return stem
 
 
-def stance(text: str) -> int:
-    """+1 for agreement, -1 for disagreement, 0 for neither; negations win ("ikke enig").
+def _negated(lowered: str, start: int) -> bool:
+    """A negation within the few words before `start`, in the same clause ("ikke helt uenig")."""
+    clause = _CLAUSE_BREAK_RE.split(lowered[max(0, start - 40) : start])[-1]
+    return not _SCOPE_NEGATIONS.isdisjoint(_WORD_RE.findall(clause)[-_SCOPE_WORDS:])
 
-    An agreement word right after a negation is no agreement: "det är inte precis orörd
-    natur" (not exactly) argues, it does not back.
+
+def _negation_after(lowered: str, end: int) -> bool:
+    """A negation or "no" right after an agreement word ("Absolut ikke", "støtter ikke")."""
+    word = _NEXT_WORD_RE.match(lowered, end)
+    return word is not None and (word.group(1) in _NEGATIONS or word.group(1) in _NO_WORDS)
+
+
+def _refuses_outright(lowered: str) -> bool:
+    """"Absolut ikke.", "Helt klart nej", "Definitely not": emphasis, then a "no"."""
+    position = 0
+    emphasised = False
+    while (word := _WORD_RE.search(lowered, position)) is not None:
+        if word.group(0) in _INTENSIFIERS:
+            emphasised, position = True, word.end()
+            continue
+        if not emphasised:
+            return False
+        return (word.group(0) in _NO_WORDS or word.group(0) in _NEGATIONS) and (
+            _CLAUSE_END_RE.match(lowered, word.end()) is not None
+        )
+    return False
+
+
+def stance(text: str) -> int:
+    """+1 for agreement, -1 for disagreement, 0 for neither, with negation in scope.
+
+    Disagreement wins ("ikke enig"), unless it is itself negated: "ikke uenig", "not against",
+    "har inget emot" back the point. A negated agreement verb disagrees ("ikke helt enig",
+    "jeg støtter ikke"); a negated adverb only hedges: "det är inte precis orörd natur" (not
+    exactly) argues, it does not back. Emphasis before a "no" is a refusal: "Absolut ikke",
+    "Helt klart nej".
     """
     lowered = text.lower()
-    if _DISAGREE_RE.search(lowered):
+    if _refuses_outright(lowered):
         return -1
+    turned = False
+    for match in _DISAGREE_RE.finditer(lowered):
+        if not _negated(lowered, match.start()):
+            return -1
+        turned = True
+    turned = turned or any(
+        _negated(lowered, match.start()) for match in _OPPOSITION_RE.finditer(lowered)
+    )
+    if turned:
+        return 1
     first = _WORD_RE.search(lowered)
     first_word = first.group(0) if first else ""
-    if first_word in _DISAGREE_FIRST:
+    if first_word in _DISAGREE_FIRST and not (first and _AGREE_RE.match(lowered, first.start())):
         return -1
-    if first_word in _AGREE_FIRST:
+    if first and first_word in _AGREE_FIRST and not _negation_after(lowered, first.end()):
         return 1
     for match in _AGREE_RE.finditer(lowered):
-        before = _WORD_RE.findall(lowered[max(0, match.start() - 24) : match.start()])
-        if not _NEGATIONS.intersection(before[-2:]):
-            return 1
+        verb = match.group(0) in _AGREE_VERBS
+        if _negated(lowered, match.start()) or _negation_after(lowered, match.end()):
+            if verb:
+                return -1
+            continue
+        return 1
     return 0
 
 
