@@ -285,6 +285,37 @@ def test_disagreement_is_recognised_in_every_language() -> None:
         assert summary.agreements == []
 
 
+def test_a_flood_of_one_point_or_question_leaves_room_for_the_others() -> None:
+    """600 paste the same backed demand and 300 the same question; other backed points and
+    other open questions are still listed, each once."""
+    others = [
+        "Biblioteket burde holde åbent om søndagen, så børnefamilier kan komme.",
+        "Der mangler bænke og skraldespande på legepladsen i parken ved søen.",
+        "Bussen til hospitalet kører kun hver time om aftenen, det er for sjældent.",
+        "Kommunen bør plante flere træer på torvet, der er ingen skygge om sommeren.",
+    ]
+    questions = ["Hvem betaler for bænkene i parken?", "Hvornår åbner svømmehallen igen?",
+                 "Kan bussen køre oftere om aftenen?"]
+    messages = [
+        msg(f"f{i}", f"nabo{i}", "Cykelstien langs Skolevej skal bygges nu, børnene er i fare "
+            "hver morgen.", i, reactions={"👍": 3})
+        for i in range(600)
+    ]
+    messages += [msg(f"o{i}", f"borger{i}", text, 1000 + i, reactions={"👍": 2})
+                 for i, text in enumerate(others)]
+    messages += [msg(f"q{i}", f"spørger{i}", "Hvornår kommer cykelstien på Skolevej?", 2000 + i)
+                 for i in range(300)]
+    messages += [msg(f"x{i}", f"borger{i}", text, 3000 + i) for i, text in enumerate(questions)]
+    summary = summarise(messages, points=5)
+    assert [stance.message_ids[0] for stance in summary.agreements] == [
+        "f0", "o0", "o1", "o2", "o3"
+    ]
+    assert [question.message_ids[0] for question in summary.open_questions] == [
+        "q0", "x0", "x1", "x2"
+    ]
+    assert summary.open_questions[0].count == 300
+
+
 # --- participation -------------------------------------------------------------------------
 
 

@@ -98,7 +98,6 @@ def _open_questions(
     backing = {
         index: signals.support(index) + (analysis.kind[index] is not None) for index in open_
     }
-    leading = sorted(open_, key=lambda index: (-backing[index], index))[: 4 * limit]
     open_rows = np.zeros(matrix.n_rows, dtype=bool)
     for index in open_:
         if analysis.message_row[index] >= 0:
@@ -106,7 +105,16 @@ def _open_questions(
     row_author = row_values(analysis, analysis.author_ix, np.int64)
     clusters: dict[int, list[int]] = {}
     askers: dict[int, int] = {}
-    for index in leading:
+    leading: list[int] = []
+    covered: set[int] = set()
+    # at most 4 × limit similarity queries; a question already in a cluster costs none, so a
+    # question asked by hundreds cannot crowd out the others
+    for index in sorted(open_, key=lambda index: (-backing[index], index)):
+        if index in covered:
+            continue
+        if len(leading) >= 4 * limit:
+            break
+        leading.append(index)
         row = analysis.message_row[index]
         if row < 0:
             clusters[index], askers[index] = [index], 1
@@ -116,6 +124,7 @@ def _open_questions(
         near = near[np.lexsort((near, -sims[near]))]
         clusters[index] = [analysis.row_message[r] for r in near.tolist()]
         askers[index] = len(np.unique(row_author[near]))
+        covered.update(clusters[index])
     ranked = sorted(leading, key=lambda index: (-askers[index], -backing[index], index))
     chosen: list[int] = []
     seen: set[int] = set()
@@ -160,9 +169,17 @@ def _stances(
             found.append(((-(support + objection), -objection, index), index))
     found.sort()
     chosen: list[int] = []
-    # repeats are skipped, but only among the leading few, so a flood of copies stays cheap
-    for _, index in found[: 20 * limit]:
+    # repeats are skipped, comparing only the leading 20 × limit wordings so a flood stays
+    # cheap; a verbatim copy of a wording already looked at is skipped without counting
+    wordings: set[frozenset[int]] = set()
+    for _, index in found:
         row = analysis.message_row[index]
+        wording = frozenset(analysis.rows[row])
+        if wording in wordings:
+            continue
+        if len(wordings) >= 20 * limit:
+            break
+        wordings.add(wording)
         if any(matrix.dot(row, analysis.message_row[other]) >= SAME_POINT for other in chosen):
             continue
         chosen.append(index)
