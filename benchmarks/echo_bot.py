@@ -41,6 +41,8 @@ from nio import (
     WhoamiResponse,
 )
 
+from bot.matrix.crypto import housekeeping
+
 log = logging.getLogger("echo_bot")
 
 PREFIX = "!echo"
@@ -139,20 +141,8 @@ class EchoBot:
     def save_position(self, token: str) -> None:
         (self.store / "position").write_text(token, encoding="utf-8")
 
-    async def housekeeping(self) -> None:
-        client = self.client
-        if client.olm is None:
-            return
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
-        await client.send_to_device_messages()
-
     async def handle(self, response: SyncResponse, since: str | None) -> None:
-        await self.housekeeping()
+        await housekeeping(self.client)  # the same key chores as salonbot, no more
         for room_id, info in response.rooms.invite.items():
             if any(isinstance(e, InviteMemberEvent) and e.state_key == self.client.user_id
                    for e in info.invite_state):

@@ -10,46 +10,38 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from bot.summariser.io import SummaryInputError, load_jsonl
+from bot.summariser.model import (
+    ITEM_KINDS,
+    ROLES,
+    Item,
+    KeyPoint,
+    Message,
+    Participation,
+    Stance,
+    Summary,
+)
+from bot.summariser.render import render
+
 if TYPE_CHECKING:
     from bot.summariser.engine import summarise
-    from bot.summariser.io import SummaryInputError, load_jsonl
     from bot.summariser.llm import (
         LLMSettings,
         add_prose,
         summarise_with_llm,
         summarise_with_llm_async,
     )
-    from bot.summariser.model import (
-        ITEM_KINDS,
-        ROLES,
-        Item,
-        KeyPoint,
-        Message,
-        Participation,
-        Stance,
-        Summary,
-    )
-    from bot.summariser.render import render
 
-#: Where each public name lives. Loaded on first use, so that importing a light submodule
-#: (the command-line parser) does not load NumPy into the bot's process.
-_HOME = {
-    "summarise": "engine", "SummaryInputError": "io", "load_jsonl": "io",
-    "LLMSettings": "llm", "add_prose": "llm", "summarise_with_llm": "llm",
-    "summarise_with_llm_async": "llm", "render": "render",
-    **dict.fromkeys(("ITEM_KINDS", "ROLES", "Item", "KeyPoint", "Message", "Participation",
-                     "Stance", "Summary"), "model"),
+#: The names whose modules load NumPy, loaded on first use so that the running bot, which
+#: builds the `summarise` command-line parser, does not carry NumPy it never uses.
+_HEAVY = {
+    "summarise": "engine", "LLMSettings": "llm", "add_prose": "llm",
+    "summarise_with_llm": "llm", "summarise_with_llm_async": "llm",
 }
 
 
 def __getattr__(name: str) -> Any:
-    """Import the name's home and keep the name here.
-
-    Keeping it matters for `render`: importing the submodule `render` sets this package's
-    attribute `render` to the module, which would then shadow the function. Code in this
-    package imports these names from the package, not from the submodule, for that reason.
-    """
-    home = _HOME.get(name)
+    home = _HEAVY.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
