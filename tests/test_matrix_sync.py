@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from nio import AsyncClient, Event, RoomInviteError
+from sqlalchemy import select
 
 from bot.chat import ChatSession
 from bot.db import HandledEvent
@@ -146,3 +147,23 @@ def test_homeserver_errors_get_one_stable_code(errcode: str | None, http: int | 
     assert error_code(response) == code
     assert http_status(response) == (http or 0)
     assert is_rate_limited(response) == (code == "rate-limited")
+
+
+async def test_ordinary_talk_is_neither_answered_nor_recorded(tmp_path: Path) -> None:
+    """A salon's conversation is not the bot's business: no reply, and no trace of it (not
+    even an event id) in the database; a command in the same batch is answered."""
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    loop = sync_loop(chat, chat.router)
+    talk = [message("Hej alle, godt at se jer"), message("!echo help"),
+            message("salon åbn det nye bibliotek?")]
+    command, broken = message("!salon hjælp"), message('!salon åbn "uden slut')
+    for each in (*talk, command, broken):
+        await loop._handle(ROOM, each, since="s1")
+
+    with chat.db.session() as session:
+        recorded = set(session.scalars(select(HandledEvent.event_id)))
+    assert recorded == {command.event_id, broken.event_id}
+    replies = {r.reply_to: r.source for r in Outbox(chat.db).pending()}
+    assert set(replies) == {command.event_id, broken.event_id}
+    assert "anførselstegn" in replies[broken.event_id]  # the unclosed quote is explained
+    chat.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database, HandledEvent, SyncState
@@ -28,13 +28,12 @@ def load_position(db: Database) -> str | None:
 
 
 def save_position(db: Database, token: str, now: datetime) -> None:
+    """One UPDATE per sync (an INSERT the first time): this runs after every sync."""
     with db.session() as session:
-        row = session.get(SyncState, NEXT_BATCH)
-        if row is None:
+        moved = session.execute(update(SyncState).where(SyncState.key == NEXT_BATCH)
+                                .values(value=token, updated_at=now))
+        if not getattr(moved, "rowcount", 0):
             session.add(SyncState(key=NEXT_BATCH, value=token, updated_at=now))
-        elif row.value != token:
-            row.value = token
-            row.updated_at = now
 
 
 def is_handled(session: Session, event_id: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.db import Database, OutboxMessage
@@ -121,6 +121,4 @@ class Outbox:
 
     def remove(self, item: OutgoingReply) -> None:
         with self.db.session() as session:
-            row = session.scalar(select(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))
-            if row is not None:
-                session.delete(row)
+            session.execute(delete(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))

@@ -264,6 +264,8 @@ class SyncLoop:
         routed = classify(event, self.bot)
         if routed is None:
             return
+        if routed.kind == "message" and not self.router.is_command(routed.body):
+            return  # ordinary talk: nothing to answer, so nothing to record
         if routed.kind != "message" and not self.router.registry.hooks(routed.kind):
             return
         with self.db.session() as session:
