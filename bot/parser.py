@@ -12,7 +12,6 @@ from its arguments. ``parse`` does both.
 
 from __future__ import annotations
 
-import shlex
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -69,16 +68,46 @@ def is_command(body: str, prefix: str) -> bool:
     return after == "" or after.isspace()
 
 
-def split_words(text: str) -> list[str]:
-    lexer = shlex.shlex(text.translate(_QUOTES), posix=True)
-    lexer.whitespace_split = True
-    lexer.quotes = '"'
-    lexer.escape = ""
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError as err:
-        raise ParseError("unclosed-quote") from err
+class Word(str):
+    """A word as typed; ``quoted`` when it began with a quote, so that a quoted text which
+    happens to start with a dash (``"—Hvorfor ikke?"``) is never read as an option."""
+
+    quoted: bool
+
+    def __new__(cls, text: str, quoted: bool = False) -> Word:
+        word = super().__new__(cls, text)
+        word.quoted = quoted
+        return word
+
+
+def split_words(text: str) -> list[Word]:
+    """Words split at white space (any, also the no-break spaces phones insert); double
+    quotes group words and are dropped, as a shell does; an unclosed quote is an error."""
+    words: list[Word] = []
+    current: list[str] = []
+    started = quoted = in_quote = False
+    for ch in text.translate(_QUOTES):
+        if in_quote:
+            if ch == '"':
+                in_quote = False
+            else:
+                current.append(ch)
+        elif ch == '"':
+            in_quote = True
+            quoted = quoted or not started
+            started = True
+        elif ch.isspace():
+            if started:
+                words.append(Word("".join(current), quoted))
+            current, started, quoted = [], False, False
+        else:
+            current.append(ch)
+            started = True
+    if in_quote:
+        raise ParseError("unclosed-quote")
+    if started:
+        words.append(Word("".join(current), quoted))
+    return words
 
 
 def typed_verb(body: str, prefix: str) -> str:
@@ -100,7 +129,10 @@ def split(body: str, prefix: str) -> ParsedCommand | None:
 
 
 def option_name(word: str) -> str | None:
-    """``--public``, ``—public`` or ``–public`` -> ``public``; None for any other word."""
+    """``--public``, ``—public`` or ``–public`` -> ``public``; None for any other word,
+    and for a quoted one."""
+    if getattr(word, "quoted", False):
+        return None
     for dash in _DASHES:
         name = word[len(dash) :]
         if word.startswith(dash) and name[:1].isalpha():

@@ -8,6 +8,7 @@ each odd shape can be named exactly.
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from nio import AsyncClient, Event, RoomInviteError
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.chat import ChatSession
 from bot.db import HandledEvent
@@ -166,4 +168,36 @@ async def test_ordinary_talk_is_neither_answered_nor_recorded(tmp_path: Path) ->
     replies = {r.reply_to: r.source for r in Outbox(chat.db).pending()}
     assert set(replies) == {command.event_id, broken.event_id}
     assert "anførselstegn" in replies[broken.event_id]  # the unclosed quote is explained
+    chat.close()
+
+
+class LockedRouter(Router):
+    """The real router, on a database that is locked while the first command comes in."""
+
+    locked = True
+
+    async def handle(self, incoming: Incoming, *args: Any, **kwargs: Any) -> list[Reply]:
+        if self.locked:
+            raise OperationalError("UPDATE salons ...", {},
+                                   sqlite3.OperationalError("database is locked"))
+        return await super().handle(incoming, *args, **kwargs)
+
+
+async def test_a_failing_database_stops_the_batch_so_the_command_is_answered_later(
+        tmp_path: Path) -> None:
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    router = LockedRouter(chat.router.registry, chat.db, chat.rooms, chat.config,
+                          chat.router.clock)
+    loop = sync_loop(chat, router)
+    command = message("!salon hjælp")
+
+    with pytest.raises(OperationalError):
+        await loop._handle(ROOM, command, since="s1")
+    with chat.db.session() as session:
+        assert not ledger.is_handled(session, command.event_id), "it must not be skipped"
+
+    router.locked = False  # the retried batch, once the database answers again
+    await loop._handle(ROOM, command, since="s1")
+    [reply] = Outbox(chat.db).pending()
+    assert reply.reply_to == command.event_id
     chat.close()

@@ -120,3 +120,22 @@ def test_the_typed_verb_is_found_even_when_the_quotes_are_broken() -> None:
     assert typed_verb('!salon Emne "Bænke', "!salon") == "emne"
     assert typed_verb('!salon „open', "!salon") == "open"
     assert typed_verb("!salon", "!salon") == ""
+
+
+@pytest.mark.parametrize("quoted", ['"—Hvorfor ikke?"', "“--public”", '"–topic"'])
+def test_quoted_text_that_starts_with_a_dash_is_text_not_an_option(quoted: str) -> None:
+    cmd = parse(f"!salon topic {quoted}", "!salon", FLAGS, VALUES)
+    assert cmd is not None
+    assert cmd.options == {}
+    assert cmd.args == (quoted.strip('"“”'),)
+
+
+def test_a_quoted_value_may_start_with_a_dash() -> None:
+    cmd = parse('!salon open "Park" --topic "—og hvad så?"', "!salon", FLAGS, VALUES)
+    assert cmd is not None and cmd.options == {"topic": "—og hvad så?"}
+
+
+def test_no_break_spaces_from_phones_separate_words() -> None:
+    cmd = parse("!salon\u00a0open\u00a0Park\u00a0--public", "!salon", FLAGS, VALUES)
+    assert cmd is not None
+    assert (cmd.verb, cmd.args, cmd.options) == ("open", ("Park",), {"public": True})

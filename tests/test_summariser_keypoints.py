@@ -251,6 +251,11 @@ def test_a_negated_agreement_word_is_no_agreement() -> None:
     # what already worked stays
     ("Absolut, det er det vigtigste.", 1), ("Nej, det flytter bare problemet.", -1),
     ("No, I'm against it.", -1), ("Jeg er ikke sikker, men jeg er imod det.", -1),
+    # phones type a curly apostrophe
+    ("I don’t agree.", -1), ("I can’t support that.", -1), ("I don’t disagree.", 1),
+    # "but" argues unless the reply goes on to agree
+    ("Men jeg er helt enig.", 1), ("But I agree.", 1), ("Men ja, godt forslag.", 1),
+    ("Men jeg er ikke enig.", -1), ("However, the bus is late.", -1),
 ])
 def test_negation_scope_decides_the_stance(reply: str, expected: int) -> None:
     assert tx.stance(reply) == expected

@@ -31,6 +31,7 @@ from nio import (
     SyncError,
     SyncResponse,
 )
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -240,10 +241,11 @@ class SyncLoop:
         """One event, guarded: an event that breaks anything here (a malformed one, or a
         bug) is logged with a reference and recorded as handled, so it is not tried again
         with every retry of the batch and the events after it are still handled. Only an
-        unreachable homeserver or database stops the batch, to be retried as a whole."""
+        unreachable homeserver or a failing database stops the batch, to be retried as a
+        whole: skipping the event then would lose a command without an answer."""
         try:
             await self._handle_event(room_id, event, since)
-        except TRANSIENT_ERRORS:
+        except (*TRANSIENT_ERRORS, OperationalError, InterfaceError):
             raise
         except Exception:
             event_id = getattr(event, "event_id", None)

@@ -147,10 +147,12 @@ _NO_WORDS: Final = vocabulary("nej nei no nope næ nä nää")
 _CLAUSE_END_RE: Final = re.compile(r"\s*(?:$|[.,;:!?…–—)]|\s-\s)")
 _CLAUSE_BREAK_RE: Final = re.compile(r"[.,;:!?…–—()]")
 _NEXT_WORD_RE: Final = re.compile(r"\s*([^\W_]+(?:['’\-][^\W_]+)*)")
-# A reply that opens with "no" or "but" argues with what it answers.
+# A reply that opens with "no" argues with what it answers.
 _DISAGREE_FIRST: Final = vocabulary(
-    "nej nei no nope næ nä nää men but however dock tværtimod tvertimot tvärtom nja"
+    "nej nei no nope næ nä nää tværtimod tvertimot tvärtom nja"
 )
+# One that opens with "but" argues too, unless it goes on to agree ("Men jeg er helt enig").
+_CONTRAST_FIRST: Final = vocabulary("men but however dock")
 
 
 def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -305,7 +307,7 @@ def stance(text: str) -> int:
     exactly) argues, it does not back. Emphasis before a "no" is a refusal: "Absolut ikke",
     "Helt klart nej".
     """
-    lowered = text.lower()
+    lowered = text.lower().replace("’", "'").replace("‘", "'")  # phones' apostrophes
     if _refuses_outright(lowered):
         return -1
     turned = False
@@ -331,6 +333,12 @@ def stance(text: str) -> int:
                 return -1
             continue
         return 1
+    if first_word in _CONTRAST_FIRST:
+        second = _WORD_RE.search(lowered, first.end()) if first else None
+        if second and second.group(0) in _AGREE_FIRST and not _negation_after(
+                lowered, second.end()):
+            return 1
+        return -1
     return 0
 
 
