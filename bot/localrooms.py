@@ -114,6 +114,9 @@ class LocalRooms:
     async def set_power_level(self, room_id: str, user_id: str, level: int) -> None:
         self._room(room_id).power_levels[user_id] = level
 
+    async def reset_power_level(self, room_id: str, user_id: str) -> None:
+        self._room(room_id).power_levels.pop(user_id, None)
+
     async def user_exists(self, user_id: str) -> bool:
         return bool(USER_ID_RE.match(user_id)) and user_id not in self._missing
 

@@ -51,6 +51,11 @@ class RoomPort(Protocol):
 
     async def set_power_level(self, room_id: str, user_id: str, level: int) -> None: ...
 
+    async def reset_power_level(self, room_id: str, user_id: str) -> None:
+        """Back to the room's default level: the person's own entry is removed, so they have
+        whatever everyone else has (``users_default``), now and if the default changes."""
+        ...
+
     async def user_exists(self, user_id: str) -> bool: ...
 
     async def resolve_alias(self, alias: str) -> str | None:

@@ -11,7 +11,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from bot.context import Context
-from bot.db import Member, MemberStatus, Role, Salon
+from bot.db import Member, MemberStatus, Role, Salon, Standing
 from bot.i18n import N_, Translator
 from bot.replies import escape_markup
 from bot.rooms import RoomError
@@ -67,6 +67,20 @@ def day(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
     """A date as people write it, in the salon's time zone."""
     zone = ZoneInfo((salon.timezone if salon else None) or ctx.config.bot.timezone)
     return format_date(when.astimezone(zone), format="long", locale=ctx.lang)
+
+
+def host_labels(t: Translator, salon: Salon) -> list[str]:
+    """``@anna:example.org (host)``, one per host and co-host; a host who is out of the room
+    (the last one keeps the standing, see ``Member.leave``) is marked as away."""
+    labels = []
+    for member in salon.hosts():
+        away = member.status == MemberStatus.LEFT.value
+        if member.standing == Standing.HOST.value:
+            label = t._("{user} (host, not in the room)") if away else t._("{user} (host)")
+        else:
+            label = t._("{user} (co-host, not in the room)") if away else t._("{user} (co-host)")
+        labels.append(label.format(user=member.user_id))
+    return labels
 
 
 def joined(salon: Salon) -> list[Member]:

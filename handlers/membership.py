@@ -22,9 +22,6 @@ from handlers.people import read_invitees, user_id_problem
 
 log = logging.getLogger("salonbot.handlers.membership")
 
-#: The power level of someone with no special rights (Matrix's ``users_default``).
-PARTICIPANT_POWER = 0
-
 
 async def invite(command: ParsedCommand, ctx: Context) -> Reply:
     t = ctx.t
@@ -162,15 +159,21 @@ async def follow_membership(ctx: Context, payload: dict[str, Any]) -> None:
 
 
 async def _step_down(ctx: Context, salon: Salon, member: Member) -> None:
-    """Marks ``member`` as gone; a host also loses the room's moderator power, which Matrix
-    would otherwise keep for them, so a former host who returns is an ordinary participant."""
-    if member.is_host:
-        try:
-            await ctx.rooms.set_power_level(salon.room_id, member.user_id, PARTICIPANT_POWER)
-        except RoomError:
-            log.warning("could not take moderator power from a former host in salon %s",
-                        salon.id, exc_info=True)
+    """Marks ``member`` as gone (``Member.leave`` decides whether a host keeps the standing).
+
+    A host who hands the standing back also goes back to the room's default power level,
+    which Matrix would otherwise keep at moderator, so they return as a participant. That
+    is best effort: the departure is recorded even when the homeserver cannot be reached.
+    """
+    was_host = member.is_host
     member.leave(ctx.clock.now())
+    if not was_host or member.is_host:
+        return
+    try:
+        await ctx.rooms.reset_power_level(salon.room_id, member.user_id)
+    except Exception:  # a refusal, a timeout or a dropped connection: the departure stands
+        log.warning("could not take moderator power from %s in room %s (salon %s)",
+                    member.user_id, salon.room_id, salon.id, exc_info=True)
 
 
 def register(registry: Registry) -> None:

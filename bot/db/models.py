@@ -116,8 +116,9 @@ class Salon(Base):
         return next((m for m in self.members if m.user_id == user_id), None)
 
     def hosts(self) -> list[Member]:
-        """Hosts and co-hosts who have not left (an invited host is one)."""
-        return [m for m in self.active_members() if m.is_host]
+        """Hosts and co-hosts: in the room, invited, or away (the last host keeps the standing
+        while out of the room, see ``Member.leave``)."""
+        return [m for m in self.members if m.is_host]
 
     def joined_hosts(self) -> list[Member]:
         """Hosts and co-hosts who are in the room: only they can run the salon."""
@@ -127,20 +128,17 @@ class Salon(Base):
                    role: Role | None = None, invited_by: str | None = None) -> Member:
         """The one way a person becomes a member, or comes back as one.
 
-        A newcomer is a participant, and so is someone coming back after leaving, even a
-        former host (rows from before ``Member.leave`` reset it may still say host). A
-        returning person keeps their role unless ``role`` names a new one.
+        A newcomer is a participant. Someone coming back keeps the standing ``Member.leave``
+        left them: a host who handed it over returns as a participant, the last host returns
+        as host. A returning person keeps their role unless ``role`` names a new one.
         """
         member = self.member(user_id)
         if member is None:
             member = Member(user_id=user_id, role=(role or Role.CITIZEN).value,
                             standing=Standing.PARTICIPANT.value)
             self.members.append(member)
-        else:
-            if member.status == MemberStatus.LEFT.value:
-                member.standing = Standing.PARTICIPANT.value
-            if role is not None:
-                member.role = role.value
+        elif role is not None:
+            member.role = role.value
         member.status = status.value
         if status is MemberStatus.JOINED:
             member.joined_at = at
@@ -180,13 +178,17 @@ class Member(Base):
         return self.status == MemberStatus.JOINED.value
 
     def leave(self, at: datetime) -> None:
-        """Out of the room, by command, client, kick or ban.
+        """Out of the room, by command, client, kick, ban or a declined invitation.
 
-        Host rights end here, so whoever comes back later comes back as a participant.
+        A host or co-host hands the standing back only while another host is in the room, and
+        then comes back as a participant. The last host keeps it while away, so the salon is
+        never left without anyone who may run it, and they are host again when they return.
         """
+        others = [m for m in self.salon.joined_hosts() if m is not self]
         self.status = MemberStatus.LEFT.value
         self.left_at = at
-        self.standing = Standing.PARTICIPANT.value
+        if others:
+            self.standing = Standing.PARTICIPANT.value
 
 
 class UserSetting(Base):

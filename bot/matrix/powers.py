@@ -45,12 +45,13 @@ def creators(state: Iterable[Mapping[str, Any]]) -> tuple[str, set[str]]:
     return "1", set()
 
 
-def with_level(content: Mapping[str, Any], user_id: str, level: int) -> dict[str, Any]:
-    """A copy of the power-levels content with ``user_id`` at ``level``."""
+def with_level(content: Mapping[str, Any], user_id: str, level: int | None) -> dict[str, Any]:
+    """A copy of the power-levels content with ``user_id`` at ``level``; None (or the room's
+    default) removes their entry, so they have the room's default level."""
     updated = dict(content)
     users = dict(updated.get("users", {}))
     default = int(updated.get("users_default", 0))
-    if level == default:
+    if level is None or level == default:
         users.pop(user_id, None)
     else:
         users[user_id] = level

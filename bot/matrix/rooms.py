@@ -147,6 +147,13 @@ class MatrixRooms:
             room_id, "m.room.topic", {"topic": topic}))
 
     async def set_power_level(self, room_id: str, user_id: str, level: int) -> None:
+        await self._change_power_level(room_id, user_id, level)
+
+    async def reset_power_level(self, room_id: str, user_id: str) -> None:
+        await self._change_power_level(room_id, user_id, None)
+
+    async def _change_power_level(self, room_id: str, user_id: str, level: int | None) -> None:
+        """``user_id`` at ``level``, or at the room's default when None."""
         state: RoomGetStateResponse = await self._checked(
             f"reading the state of {room_id}", lambda: self.client.room_get_state(room_id))
         version, room_creators = creators(state.events)
