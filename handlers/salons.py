@@ -21,6 +21,7 @@ from handlers.checks import salon_of, still_open
 from handlers.describe import (
     day,
     ever_joined,
+    host_labels,
     joined,
     role_counts,
     room_link,
@@ -182,7 +183,9 @@ async def join_salon(command: ParsedCommand, ctx: Context) -> Reply:
         return Reply(t._("You are already in **{salon}**. Its room: {link}").format(
             salon=salon_label(t, salon), link=room_link(ctx, salon)))
     invited = member is not None and member.status == MemberStatus.INVITED.value
-    if salon is None or (not salon.is_public and not invited):
+    # The last host keeps the standing while away; a private salon must let them back in.
+    away_host = member is not None and member.standing != Standing.PARTICIPANT.value
+    if salon is None or (not salon.is_public and not invited and not away_host):
         raise Refusal(t._("I can't find a public salon {ref}. You see the salons you can join "
                           "with {prefix} list.").format(ref=escape_markup(ref),
                                                         prefix=ctx.prefix))
@@ -213,10 +216,7 @@ async def salon_info(command: ParsedCommand, ctx: Context) -> Reply:
     else:
         lines.append(t._("No topic yet. Hosts set one with {prefix} topic \"text\".").format(
             prefix=ctx.prefix))
-    host_names = [
-        (t._("{user} (host)") if m.standing == Standing.HOST.value else t._("{user} (co-host)"))
-        .format(user=m.user_id) for m in salon.hosts()]
-    lines.append(t._("Hosts: {hosts}").format(hosts=", ".join(host_names) or "-"))
+    lines.append(t._("Hosts: {hosts}").format(hosts=", ".join(host_labels(t, salon)) or "-"))
     present = joined(salon)
     if present:
         lines.append(t._("Participants: {n} ({roles})").format(

@@ -451,8 +451,6 @@ async def test_a_host_who_is_away_is_listed_as_away(chat: ChatSession, room: str
         assert host_labels(Translator(lang), anna.salon) == labels
 
 
-@pytest.mark.xfail(strict=True, reason="salon_info in handlers/salons.py does not yet use "
-                                       "handlers.describe.host_labels")
 async def test_info_marks_a_host_who_is_away(chat: ChatSession) -> None:
     room = await open_public(chat)
     await chat.join(ANNA, room)
@@ -574,3 +572,17 @@ async def test_an_option_the_command_does_not_have_is_refused(chat: ChatSession,
         "Jeg kender ikke tilvalget --role.\n"
         "Brug: !salon inviter @navn:server ... [som borger|politiker|ansat]")
     assert BJORN not in members(chat)
+
+
+async def test_the_last_host_gets_back_into_a_private_salon_with_join(chat: ChatSession) -> None:
+    await say(chat, ANNA, '!salon åbn "Lukket kreds"')
+    with chat.db.session() as session:
+        room = session.scalars(select(Salon.room_id)).one()
+    await chat.join(ANNA, room)
+    await chat.leave(ANNA, room)
+
+    assert "inviteret" in await say(chat, ANNA, "!salon deltag #1")
+    await chat.join(ANNA, room)
+    assert "lukket" in await say(chat, ANNA, '!salon luk "Tak"', room)
+    # Someone who was never in it still cannot find a private salon.
+    assert "kan ikke finde" in await say(chat, BJORN, "!salon deltag #1")
