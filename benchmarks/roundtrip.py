@@ -166,11 +166,11 @@ async def start_bots(hs: LocalSynapse, root: Path, encrypt: bool,
     salonbot = BotProcess("salonbot", salonbot_command(config), root / "salonbot.log",
                           salon_home, profile_args=salonbot_profile_args(config),
                           profile_dir=profile_dir)
-    echo = BotProcess("echo", [sys.executable, str(HERE / "echo_bot.py"),
-                               "--homeserver", hs.base_url, "--user", echo_id,
-                               "--password", PASSWORD, "--store", str(echo_home / "store"),
-                               "--pad-to", str(echo_pad_to)],
-                      root / "echo.log", echo_home)
+    echo_args = [str(HERE / "echo_bot.py"), "--homeserver", hs.base_url, "--user", echo_id,
+                 "--password", PASSWORD, "--store", str(echo_home / "store"),
+                 "--pad-to", str(echo_pad_to)]
+    echo = BotProcess("echo", [sys.executable, *echo_args], root / "echo.log", echo_home,
+                      profile_args=echo_args, profile_dir=profile_dir)
     salonbot.start()
     echo.start()
     await salonbot.wait_for(READY)
@@ -567,9 +567,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the echo bot pads its replies to CHARS characters, to tell the "
                              "cost of salonbot's longer replies from its own work")
     parser.add_argument("--profile", metavar="DIR",
-                        help="run salonbot under cProfile, one .prof file per start in DIR "
-                             "(slows salonbot down: for finding where time goes, not for "
-                             "the table)")
+                        help="run both bots under cProfile, one .prof file per start in DIR "
+                             "(slows them down: for finding where time goes, not for the "
+                             "table)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     for noisy in ("nio", "peewee"):

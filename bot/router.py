@@ -91,7 +91,10 @@ class Router:
         except ParseError:
             return True
 
-    def language_for(self, session: Session, user_id: str, room_id: str | None) -> str:
+    def language_for(self, session: Session, user_id: str, room_id: str | None,
+                     salon: Salon | None = None) -> str:
+        """The person's choice, else the room's, else the salon's, else the default.
+        ``salon`` is the room's salon when the caller has it already."""
         setting = session.get(UserSetting, user_id)
         if setting and setting.language:
             return setting.language
@@ -99,15 +102,16 @@ class Router:
             room = session.get(RoomSetting, room_id)
             if room and room.language:
                 return room.language
-            salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
+            if salon is None:
+                salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
             if salon and salon.language:
                 return salon.language
         return self.config.bot.default_language
 
     def _context(self, session: Session, sender: str, room_id: str, event_id: str | None,
                  is_direct: bool) -> Context:
-        t = translator(self.language_for(session, sender, room_id))
         salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
+        t = translator(self.language_for(session, sender, room_id, salon))
         member = salon.member(sender) if salon else None
         if member is not None and member.status == "left":
             member = None

@@ -201,3 +201,20 @@ async def test_a_failing_database_stops_the_batch_so_the_command_is_answered_lat
     [reply] = Outbox(chat.db).pending()
     assert reply.reply_to == command.event_id
     chat.close()
+
+
+async def test_the_position_is_stored_after_a_command_not_after_mere_talk(
+        tmp_path: Path) -> None:
+    """Storing the position after every sync cost more than the commands; an older stored
+    position is safe because recorded commands are skipped when they come again."""
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    loop = sync_loop(chat, chat.router)
+    assert loop._position_due(first=True), "the first sync after a start is always stored"
+
+    await loop._handle(ROOM, message("Hej alle"), since="s1")
+    assert not loop._position_due(first=False)
+
+    await loop._handle(ROOM, message("!salon hjælp"), since="s1")
+    assert loop._position_due(first=False)
+    assert not loop._position_due(first=False), "stored once per recorded batch"
+    chat.close()

@@ -56,6 +56,9 @@ log = logging.getLogger("salonbot.matrix.sync")
 
 #: Pages of 100 events fetched per room to fill a gap; beyond that the gap is logged.
 MAX_GAP_PAGES = 50
+#: The position is stored after a batch that recorded something, else at most this often.
+#: Resuming from an older position is safe (recorded events are skipped), only slower.
+POSITION_EVERY_S = 30.0
 
 
 @dataclass
@@ -107,6 +110,8 @@ class SyncLoop:
         self.is_reserved = is_reserved
         self.on_ready = on_ready
         self.started = time.monotonic() if started is None else started
+        self._recorded = False  # since the position was last stored
+        self._position_saved_at = 0.0
 
     @property
     def bot(self) -> str:
@@ -133,8 +138,9 @@ class SyncLoop:
                 if response is None:
                     return
                 await self._process(response, since=position)
-                ledger.save_position(self.db, self.late_keys.oldest_position()
-                                     or response.next_batch, self.clock.now())
+                if self._position_due(first):
+                    ledger.save_position(self.db, self.late_keys.oldest_position()
+                                         or response.next_batch, self.clock.now())
                 position = response.next_batch
                 backoff.reset()
                 if first:
@@ -158,6 +164,16 @@ class SyncLoop:
                               delay)
                 if await sleep_unless_stopped(delay, stop):
                     return
+
+    def _position_due(self, first: bool) -> bool:
+        """Most syncs bring only talk, the bot's own replies or receipts; storing the
+        position after each of them was the largest part of the bot's database work."""
+        now = time.monotonic()
+        if not (first or self._recorded or now - self._position_saved_at >= POSITION_EVERY_S):
+            return False
+        self._recorded = False
+        self._position_saved_at = now
+        return True
 
     async def _sync(self, since: str | None, first: bool,
                     stop: asyncio.Event) -> SyncResponse | None:
@@ -193,6 +209,7 @@ class SyncLoop:
         await self.sender.flush()
         for room_id, info in response.rooms.invite.items():
             await self.invites.handle(room_id, info.invite_state)
+            self._recorded = True
         for room_id, event in self.late_keys.ready():
             await self._handle(room_id, event, since)
         if since is None:
@@ -255,6 +272,7 @@ class SyncLoop:
                 with self.db.session() as session:
                     if not ledger.is_handled(session, event_id):
                         ledger.mark_handled(session, event_id, room_id, self.clock.now())
+                        self._recorded = True
 
     async def _handle_event(self, room_id: str, event: Event, since: str | None) -> None:
         if isinstance(event, MegolmEvent):
@@ -281,6 +299,7 @@ class SyncLoop:
                              now=self.clock.now())
             ledger.mark_handled(session, routed.event_id, room_id, self.clock.now())
             self.sender.outbox.stage(session, items)
+            self._recorded = True
             recorded[:] = items
 
         await self._route(room_id, routed, record)
