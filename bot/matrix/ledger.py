@@ -1,7 +1,8 @@
 """What the bot has already done: its sync position and the events it acted on.
 
 Both live in the bot's database, not in nio's store, so that they move together with the
-salons they describe: the position is stored only after a whole batch is handled, and every
+salons they describe: the position is stored only after a whole batch is handled (and only
+when it recorded something, or half a minute has passed; see ``sync.POSITION_EVERY_S``); every
 event is recorded in the same transaction that stages its replies (see ``outbox``). After a
 crash the bot syncs again from the last stored position and skips what it has recorded.
 """
