@@ -29,7 +29,14 @@ from bot.config import Config
 from bot.context import Context
 from bot.db import Database, RoomSetting, Salon, UserSetting
 from bot.i18n import Translator, translator
-from bot.parser import ParsedCommand, ParseError, read_options, split, typed_verb
+from bot.parser import (
+    ParsedCommand,
+    ParseError,
+    is_command,
+    read_options,
+    split,
+    typed_verb,
+)
 from bot.permissions import refusal
 from bot.replies import Reply, escape_markup
 from bot.rooms import RoomPort
@@ -86,10 +93,9 @@ class Router:
         return any(p.fullmatch(user_id) for p in self._allowed)
 
     def is_command(self, body: str) -> bool:
-        try:
-            return split(body, self.prefix) is not None
-        except ParseError:
-            return True
+        """Addressed to the bot (also when unreadable): checked on every message in every
+        room, so it looks at the prefix only, without splitting the words."""
+        return is_command(body, self.prefix)
 
     def language_for(self, session: Session, user_id: str, room_id: str | None,
                      salon: Salon | None = None) -> str:

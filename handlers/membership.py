@@ -122,8 +122,7 @@ async def leave(command: ParsedCommand, ctx: Context) -> Reply:
     member = ctx.member
     if member is None:  # the router's permission check makes this unreachable
         raise RuntimeError("leave without membership")
-    others = [m for m in salon.joined_hosts() if m.user_id != ctx.sender]
-    if salon.is_open and member.is_host and not others:
+    if salon.is_open and member.is_host and not member.fellow_hosts():
         raise Refusal(t._("You are the salon's only host, so you can't leave it yet. First make "
                           "someone co-host with {prefix} cohost @name:server, or close the salon "
                           "with {prefix} close.").format(prefix=ctx.prefix))

@@ -177,6 +177,10 @@ class Member(Base):
     def has_joined(self) -> bool:
         return self.status == MemberStatus.JOINED.value
 
+    def fellow_hosts(self) -> list[Member]:
+        """The salon's other hosts and co-hosts who are in the room."""
+        return [m for m in self.salon.joined_hosts() if m is not self]
+
     def leave(self, at: datetime) -> None:
         """Out of the room, by command, client, kick, ban or a declined invitation.
 
@@ -184,7 +188,7 @@ class Member(Base):
         then comes back as a participant. The last host keeps it while away, so the salon is
         never left without anyone who may run it, and they are host again when they return.
         """
-        others = [m for m in self.salon.joined_hosts() if m is not self]
+        others = self.fellow_hosts()
         self.status = MemberStatus.LEFT.value
         self.left_at = at
         if others:

@@ -69,17 +69,15 @@ class ReplySender:
         self.clock = clock
         self.stats = stats
 
-    async def flush(self) -> int:
-        """Try every pending reply in order; returns how many are still pending.
+    async def flush(self) -> None:
+        """Try every pending reply in order.
 
         Replies to one room keep their order: once one has to wait, the later ones to the
         same room wait too. When the homeserver is unreachable the rest waits for the next
         round, which the sync loop starts once it can reach the server again.
         """
         waiting: set[str] = set()
-        pending = self.outbox.pending()
-        left = len(pending)
-        for item in pending:
+        for item in self.outbox.pending():
             target = item.room_id or f"direct:{item.direct_to}"
             if target in waiting:
                 continue
@@ -87,12 +85,10 @@ class ReplySender:
             if outcome is Outcome.SENT:
                 self.stats.replies_sent += 1
                 self.outbox.remove(item)
-                left -= 1
                 continue
             if outcome is Outcome.FAILED:
                 self.stats.replies_failed += 1
                 self.outbox.remove(item)
-                left -= 1
                 continue
             waiting.add(target)
             item.attempts += 1
@@ -101,12 +97,10 @@ class ReplySender:
                           "delivered", item.txn_id, target, item.attempts)
                 self.stats.replies_failed += 1
                 self.outbox.remove(item)
-                left -= 1
             else:
                 self.outbox.update(item)
             if outcome is Outcome.OFFLINE:
                 break
-        return left
 
     def _expired(self, item: OutgoingReply) -> bool:
         return self.clock.now() - item.created > GIVE_UP_AFTER
