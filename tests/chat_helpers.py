@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.chat import CHAT_BOT, ChatSession, chat_config
 from bot.clock import Clock, FixedClock
+from bot.commands import Registry
 from bot.config import Config, parse_config
 from bot.db import Salon
 from bot.localrooms import LocalRooms
@@ -31,10 +32,10 @@ def chat_config_with(**sections: dict[str, Any]) -> Config:
 
 
 def start_chat(tmp_path: Path, config: Config | None = None, *, clock: Clock | None = None,
-               rooms: LocalRooms | None = None) -> ChatSession:
+               rooms: LocalRooms | None = None, registry: Registry | None = None) -> ChatSession:
     """A session on ``tmp_path``'s database; a second one on the same path sees the same data."""
     return ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config or chat_config(),
-                       clock=clock or FixedClock(NOW), rooms=rooms)
+                       clock=clock or FixedClock(NOW), rooms=rooms, registry=registry)
 
 
 async def say(chat: ChatSession, user: str, text: str, room: str | None = None) -> str:
