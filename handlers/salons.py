@@ -122,14 +122,14 @@ def _check_topic_length(topic: str, ctx: Context) -> None:
 
 
 async def list_salons(command: ParsedCommand, ctx: Context) -> Reply:
+    if not ctx.is_direct:
+        return _list_public(ctx)
     t = ctx.t
     mine = list(ctx.session.scalars(
         select(Salon).join(Member).where(Member.user_id == ctx.sender,
                                          Member.status != MemberStatus.LEFT.value)
         .order_by(Salon.status.desc(), Salon.id)))
-    public = [s for s in ctx.session.scalars(
-        select(Salon).where(Salon.is_public.is_(True), Salon.status == SalonStatus.OPEN.value)
-        .order_by(Salon.id.desc())) if s not in mine]
+    public = [s for s in _public_salons(ctx) if s not in mine]
     if not mine and not public:
         return Reply(t._("There are no public salons yet, and you are not in any. Open one "
                          "with {prefix} open \"title\" --public, and others can join it.")
@@ -143,12 +143,41 @@ async def list_salons(command: ParsedCommand, ctx: Context) -> Reply:
             lines.append("")
         lines.append(t._("**Public salons you can join:**"))
         lines += [_list_line(ctx, salon, own=False) for salon in public[:LIST_MAX]]
-        lines += ["", t._("Join one with {prefix} join and its number, for example "
-                          "{prefix} join #{id}.").format(prefix=ctx.prefix, id=public[0].id)]
+        lines += ["", _join_hint(ctx, public[0])]
     hidden = max(0, len(mine) - LIST_MAX) + max(0, len(public) - LIST_MAX)
     if hidden:
         lines.append(t._("… and {n} more.").format(n=hidden))
     return Reply("\n".join(lines))
+
+
+def _list_public(ctx: Context) -> Reply:
+    """``list`` in a room others read: open public salons only, whoever asks. A private
+    salon's title, and which salons the caller is in, are shown only in a direct chat."""
+    t = ctx.t
+    public = _public_salons(ctx)
+    own_hint = t._("In a direct chat with me, {prefix} list also shows your own salons.").format(
+        prefix=ctx.prefix)
+    if not public:
+        return Reply(t._("There are no public salons yet. Open one with {prefix} open "
+                         "\"title\" --public, and others can join it.").format(
+            prefix=ctx.prefix) + "\n" + own_hint)
+    lines = [t._("**Public salons:**")]
+    lines += [_list_line(ctx, salon, own=False) for salon in public[:LIST_MAX]]
+    if len(public) > LIST_MAX:
+        lines.append(t._("… and {n} more.").format(n=len(public) - LIST_MAX))
+    lines += ["", _join_hint(ctx, public[0]), own_hint]
+    return Reply("\n".join(lines))
+
+
+def _public_salons(ctx: Context) -> list[Salon]:
+    return list(ctx.session.scalars(
+        select(Salon).where(Salon.is_public.is_(True), Salon.status == SalonStatus.OPEN.value)
+        .order_by(Salon.id.desc())))
+
+
+def _join_hint(ctx: Context, salon: Salon) -> str:
+    return ctx.t._("Join one with {prefix} join and its number, for example "
+                   "{prefix} join #{id}.").format(prefix=ctx.prefix, id=salon.id)
 
 
 def _list_line(ctx: Context, salon: Salon, *, own: bool) -> str:

@@ -212,6 +212,53 @@ async def test_list_in_swedish(chat: ChatSession) -> None:
     ]
 
 
+async def lobby(chat: ChatSession, *people: str) -> str:
+    """A room the bot shares with several people that is no salon and no direct chat."""
+    created = await chat.rooms.create_room(name="Beboerforening", topic=None, encrypted=True,
+                                           invite=list(people), moderators=[])
+    for person in people:
+        chat.rooms.join(created.room_id, person)
+    chat.rooms.drain_changes()
+    return created.room_id
+
+
+async def test_list_in_a_shared_room_shows_public_salons_only(chat: ChatSession) -> None:
+    torvet = await open_salon(chat, '!salon åbn "Torvet" --public', guests=(BJORN,))  # public
+    await open_salon(chat, '!salon åbn "Hemmelig"', host=CARL)  # someone else's, private
+    await open_salon(chat, '!salon åbn "Min egen"', host=BJORN)  # Bjørn's private
+    await open_salon(chat, '!salon åbn "Gammel" --public', host=CARL)  # closed public
+    await say(chat, CARL, "!salon luk", salon(chat, 4).room_id)
+    shared = await lobby(chat, BJORN, DORTHE)
+
+    expected = [
+        "Offentlige saloner:",
+        "• #1 »Torvet«: 2 deltagere",
+        "",
+        "Deltag i en af dem med !salon deltag og nummeret, fx !salon deltag #1.",
+        "Når du skriver direkte til mig, viser !salon liste også dine egne saloner.",
+    ]
+    # Whoever asks, and wherever others read along: the lobby or a salon room.
+    assert (await say(chat, BJORN, "!salon liste", shared)).splitlines() == expected
+    assert (await say(chat, DORTHE, "!salon liste", shared)).splitlines() == expected
+    assert (await say(chat, BJORN, "!salon liste", torvet)).splitlines() == expected
+    # In his direct chat Bjørn still sees his private salon.
+    assert "• #3 »Min egen«: 1 deltager, du er vært, privat" in (
+        await say(chat, BJORN, "!salon liste")).splitlines()
+
+
+async def test_list_in_a_private_salons_room_does_not_name_it(chat: ChatSession) -> None:
+    room = await open_salon(chat, '!salon åbn "Hemmelig"', guests=(BJORN,))
+    assert await say(chat, BJORN, "!salon liste", room) == (
+        "Der er ingen offentlige saloner endnu. Åbn selv en med !salon åbn \"titel\" --public, "
+        "så kan andre deltage.\n"
+        "Når du skriver direkte til mig, viser !salon liste også dine egne saloner.")
+    await say(chat, BJORN, "!salon language en")
+    assert await say(chat, BJORN, "!salon list", room) == (
+        "There are no public salons yet. Open one with !salon open \"title\" --public, "
+        "and others can join it.\n"
+        "In a direct chat with me, !salon list also shows your own salons.")
+
+
 # ------------------------------------------------------------------------------ join
 
 
