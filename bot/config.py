@@ -94,6 +94,15 @@ class BotConfig(Section):
     staff_room: str | None = None
     staff: list[UserId] = Field(default_factory=list)
     allowed_users: list[Regex] = Field(default_factory=lambda: [".*"])
+    #: How many salons one person may open within ``open_limit_period``; 0 means no limit.
+    open_limit: int = Field(default=5, ge=0)
+    open_limit_period: str = "24h"
+
+    @field_validator("open_limit_period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        parse_duration(value)
+        return value
 
     @field_validator("timezone")
     @classmethod

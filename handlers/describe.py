@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 
 from bot.context import Context
@@ -67,6 +67,15 @@ def day(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
     """A date as people write it, in the salon's time zone."""
     zone = ZoneInfo((salon.timezone if salon else None) or ctx.config.bot.timezone)
     return format_date(when.astimezone(zone), format="long", locale=ctx.lang)
+
+
+def moment(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
+    """A date and time to the minute as people write it, in the salon's time zone."""
+    zone = ZoneInfo((salon.timezone if salon else None) or ctx.config.bot.timezone)
+    local = when.astimezone(zone)
+    return ctx.t._("{date} at {time}").format(
+        date=format_date(local, format="long", locale=ctx.lang),
+        time=format_time(local, format="short", locale=ctx.lang))
 
 
 def host_labels(t: Translator, salon: Salon) -> list[str]:

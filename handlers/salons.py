@@ -6,13 +6,16 @@ Inviting, co-hosts, leaving and the room's membership events live in ``handlers.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
+from babel.dates import format_timedelta
 from sqlalchemy import select
 
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
 from bot.context import Context
 from bot.db import Member, MemberStatus, Salon, SalonStatus, Standing
 from bot.db.models import TITLE_MAX
+from bot.durations import parse_duration
 from bot.i18n import N_, translator
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
@@ -23,6 +26,7 @@ from handlers.describe import (
     ever_joined,
     host_labels,
     joined,
+    moment,
     role_counts,
     room_link,
     room_problem,
@@ -50,6 +54,7 @@ async def open_salon(command: ParsedCommand, ctx: Context) -> Reply:
                                                                     limit=TITLE_MAX))
     topic = _topic_option(command, ctx)
     public = command.option("public") is True
+    _check_open_limit(ctx)
     try:
         created = await ctx.rooms.create_room(
             name=title, topic=topic, encrypted=ctx.config.matrix.encrypt_new_rooms,
@@ -78,6 +83,34 @@ async def open_salon(command: ParsedCommand, ctx: Context) -> Reply:
     else:
         lines.append(t._("It is private: only the people you invite can join."))
     return Reply("\n".join(lines))
+
+
+def _check_open_limit(ctx: Context) -> None:
+    """``bot.open_limit`` salons per person per ``bot.open_limit_period``, counted from the
+    salons table; checked before the room exists, so a refused ``open`` leaves nothing."""
+    limit = ctx.config.bot.open_limit
+    if not limit:
+        return
+    period = parse_duration(ctx.config.bot.open_limit_period)
+    now = ctx.clock.now()
+    recent = list(ctx.session.scalars(
+        select(Salon.created_at).where(Salon.created_by == ctx.sender,
+                                       Salon.created_at > now - period)
+        .order_by(Salon.created_at)))
+    if len(recent) < limit:
+        return
+    # The day the oldest salon that still counts stops counting; shown to the minute, so
+    # rounded up to it: at the time the reply names, opening works.
+    free_at = _ceil_minute(recent[len(recent) - limit] + period)
+    raise Refusal(ctx.t._("You have opened as many salons as one person may: {limit} per "
+                          "{period}. You can open another one on {when}.").format(
+        limit=limit, period=format_timedelta(period, threshold=2, locale=ctx.lang),
+        when=moment(ctx, free_at)))
+
+
+def _ceil_minute(when: datetime) -> datetime:
+    floor = when.replace(second=0, microsecond=0)
+    return floor if floor == when else floor + timedelta(minutes=1)
 
 
 def _title(command: ParsedCommand, ctx: Context) -> str:

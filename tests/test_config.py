@@ -28,6 +28,7 @@ def test_example_config_is_valid_and_documents_the_product_keys() -> None:
     assert config.reminders.before == ["24h", "1h"]
     assert config.privacy.retention_days == 180
     assert config.matrix.encrypt_new_rooms is True
+    assert (config.bot.open_limit, config.bot.open_limit_period) == (5, "24h")
     text = (ROOT / "config.example.yaml").read_text()
     for key in (
         "homeserver",
@@ -43,6 +44,8 @@ def test_example_config_is_valid_and_documents_the_product_keys() -> None:
         "staff_room",
         "staff",
         "allowed_users",
+        "open_limit",
+        "open_limit_period",
         "url",
         "before",
         "retention_days",
@@ -54,6 +57,7 @@ def test_defaults_fill_everything_but_the_matrix_account() -> None:
     config = parse_config(MINIMAL, environ={})
     assert config.database.url == "sqlite:///salonbot.db"
     assert config.bot.allowed_users == [".*"]
+    assert (config.bot.open_limit, config.bot.open_limit_period) == (5, "24h")
     assert config.summary.llm is None
 
 
@@ -104,6 +108,12 @@ def test_a_single_value_for_a_list_key_is_a_list_of_one_and_other_keys_keep_comm
     assert config.matrix.password.get_secret_value() == "pass,word"
 
 
+def test_the_open_limit_comes_from_the_environment_too() -> None:
+    config = parse_config(MINIMAL, environ={"SALONBOT_BOT__OPEN_LIMIT": "3",
+                                            "SALONBOT_BOT__OPEN_LIMIT_PERIOD": "12h"})
+    assert (config.bot.open_limit, config.bot.open_limit_period) == (3, "12h")
+
+
 def test_a_bad_entry_in_a_comma_separated_list_is_named() -> None:
     with pytest.raises(ConfigError, match=r"bot\.staff\.1: expected a Matrix user id"):
         parse_config(MINIMAL, environ={"SALONBOT_BOT__STAFF": "@a:example.org, bob"})
@@ -122,6 +132,10 @@ def test_a_bad_entry_in_a_comma_separated_list_is_named() -> None:
             "bot.allowed_users.0: not a valid regular expression",
         ),
         ({"bot": {"staff_room": "staff"}}, "bot.staff_room: expected a room id"),
+        ({"bot": {"open_limit": -1}}, "bot.open_limit: Input should be greater than or equal"),
+        ({"bot": {"open_limit": "many"}}, "bot.open_limit: Input should be a valid integer"),
+        ({"bot": {"open_limit_period": "daily"}},
+         "bot.open_limit_period: expected a duration like 24h"),
         ({"reminders": {"before": ["soon"]}}, "reminders.before: expected a duration like 24h"),
         ({"privacy": {"retention_days": 0}}, "privacy.retention_days"),
         ({"database": {"url": "mysql://x"}}, "database.url: expected sqlite"),

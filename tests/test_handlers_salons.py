@@ -7,6 +7,7 @@ database (``bot.chat.ChatSession``); nothing is mocked.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from chat_helpers import (
 from sqlalchemy import select
 
 from bot.chat import ChatSession
+from bot.clock import FixedClock
 from bot.db import Member, Salon
 from bot.rooms import MODERATOR
 
@@ -163,6 +165,55 @@ async def test_open_in_a_salon_room_opens_another_salon(chat: ChatSession) -> No
     reply = await say(chat, ANNA, '!salon åbn "Bænke"', room)
     assert reply.startswith("Din salon #2 »Bænke« er åben")
     assert salon(chat, 2).room_id != room
+
+
+async def test_open_is_limited_per_person_and_says_when_the_next_one_may_be_opened(
+        tmp_path: Path) -> None:
+    clock = FixedClock(NOW)  # 18.00 in Copenhagen
+    chat = start_chat(tmp_path, clock=clock)
+    for n in range(1, 6):
+        assert (await say(chat, ANNA, f'!salon åbn "Salon {n}"')).startswith(f"Din salon #{n}")
+        clock.advance(hours=1)
+    await say(chat, ANNA, "!salon luk", salon(chat, 5).room_id)  # a closed one counts too
+    rooms = len(chat.rooms.rooms)
+    refused = ("Du har åbnet så mange saloner, som én person kan: 5 pr. 24 timer. Du kan åbne "
+               "en ny den 6. marts 2026 kl. 18.00.")
+    assert await say(chat, ANNA, '!salon åbn "Salon 6"') == refused
+    assert len(chat.rooms.rooms) == rooms  # no room was created for the refused one
+    # Others are not held back by Anna's salons.
+    assert (await say(chat, BJORN, '!salon åbn "Bjørns"')).startswith("Din salon #6")
+    clock.advance(hours=18, minutes=59, seconds=59)  # one second before 6 March 18.00
+    assert await say(chat, ANNA, '!salon åbn "Salon 6"') == refused
+    clock.advance(seconds=1)
+    assert (await say(chat, ANNA, '!salon åbn "Salon 6"')).startswith("Din salon #7")
+    assert [s.created_by for s in (salon(chat, 6), salon(chat, 7))] == [BJORN, ANNA]
+    chat.close()
+
+
+async def test_the_open_limit_and_its_period_come_from_the_config(tmp_path: Path) -> None:
+    clock = FixedClock(NOW + timedelta(seconds=30))
+    chat = start_chat(tmp_path, chat_config_with(bot={
+        "open_limit": 1, "open_limit_period": "7d", "default_language": "en"}), clock=clock)
+    assert (await say(chat, ANNA, '!salon open "Benches"')).startswith("Your salon #1")
+    # Shown to the minute, rounded up: at the time named, opening works.
+    assert await say(chat, ANNA, '!salon open "Trees"') == (
+        "You have opened as many salons as one person may: 1 per 7 days. You can open "
+        "another one on March 12, 2026 at 6:01\u202fPM.")  # Babel's narrow space before PM
+    await say(chat, ANNA, "!salon language sv")
+    assert await say(chat, ANNA, '!salon öppna "Träd"') == (
+        "Du har öppnat så många salonger som en person får: 1 per 7 dygn. Du kan öppna en ny "
+        "den 12 mars 2026 kl. 18:01.")
+    await say(chat, ANNA, "!salon language nb")
+    clock.advance(days=7, seconds=29)
+    assert (await say(chat, ANNA, '!salon åpne "Trær"')).startswith("Salongen din #2")
+    chat.close()
+
+
+async def test_an_open_limit_of_zero_means_no_limit(tmp_path: Path) -> None:
+    chat = start_chat(tmp_path, chat_config_with(bot={"open_limit": 0}))
+    for n in range(1, 8):
+        assert (await say(chat, ANNA, f'!salon åbn "Salon {n}"')).startswith(f"Din salon #{n}")
+    chat.close()
 
 
 async def test_titles_cannot_inject_markup(chat: ChatSession) -> None:
