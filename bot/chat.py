@@ -36,7 +36,8 @@ CHAT_BOT = "@salonbot:chat"
 
 def chat_config(lang: str | None = None) -> Config:
     """A configuration for a session with no homeserver; nothing is read from the environment."""
-    bot: dict[str, object] = {}
+    # The terminal has no federation: whoever types is served, whatever their user id.
+    bot: dict[str, object] = {"allowed_users": [".*"]}
     if normalise_language(lang):
         bot["default_language"] = normalise_language(lang)
     return parse_config({
