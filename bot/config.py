@@ -93,7 +93,9 @@ class BotConfig(Section):
     timezone: str = "Europe/Copenhagen"
     staff_room: str | None = None
     staff: list[UserId] = Field(default_factory=list)
-    allowed_users: list[Regex] = Field(default_factory=lambda: [".*"])
+    #: Left out, it is the bot's own homeserver (``Config`` derives it from
+    #: ``matrix.user_id``, see ``own_server_only``).
+    allowed_users: list[Regex] = Field(default_factory=list)
     #: How many salons one person may open within ``open_limit_period``; 0 means no limit.
     open_limit: int = Field(default=5, ge=0)
     open_limit_period: str = "24h"
@@ -171,6 +173,13 @@ class SummaryConfig(Section):
     llm: LLMConfig | None = None
 
 
+def own_server_only(user_id: str) -> list[str]:
+    """``allowed_users`` for people on the bot's own homeserver: ``@salonbot:example.org``
+    gives ``@.*:example\\.org``, not everyone on the federation."""
+    server = user_id.split(":", 1)[1]
+    return ["@.*:" + re.escape(server)]
+
+
 class Config(Section):
     matrix: MatrixConfig
     bot: BotConfig = Field(default_factory=BotConfig)
@@ -178,6 +187,20 @@ class Config(Section):
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _allowed_users_default(cls, data: Any) -> Any:
+        """Without ``bot.allowed_users`` the bot serves its own homeserver's users; a value
+        given in the file or the environment (even an empty list) is kept as it is."""
+        if not isinstance(data, dict):
+            return data
+        matrix, bot = data.get("matrix"), data.get("bot")
+        user_id = matrix.get("user_id") if isinstance(matrix, dict) else None
+        if (not isinstance(user_id, str) or not USER_ID_RE.match(user_id)
+                or not (bot is None or isinstance(bot, dict)) or "allowed_users" in (bot or {})):
+            return data  # a bad user id is named by its own check
+        return {**data, "bot": {**(bot or {}), "allowed_users": own_server_only(user_id)}}
 
 
 def _is_list_key(path: list[str]) -> bool:

@@ -25,10 +25,12 @@ NOW = datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
 
 
 def chat_config_with(**sections: dict[str, Any]) -> Config:
-    """The terminal's configuration with some keys set, e.g. ``bot={"staff": [...]}``."""
+    """The terminal's configuration with some keys set, e.g. ``bot={"staff": [...]}``; like
+    ``chat_config`` it serves everyone unless ``bot={"allowed_users": ...}`` says otherwise."""
     matrix = {"homeserver": "http://localhost", "user_id": CHAT_BOT, "access_token": "unused",
               **sections.pop("matrix", {})}
-    return parse_config({"matrix": matrix, **sections}, environ={})
+    bot = {"allowed_users": [".*"], **sections.pop("bot", {})}
+    return parse_config({"matrix": matrix, "bot": bot, **sections}, environ={})
 
 
 def start_chat(tmp_path: Path, config: Config | None = None, *, clock: Clock | None = None,

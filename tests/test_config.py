@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,9 +57,38 @@ def test_example_config_is_valid_and_documents_the_product_keys() -> None:
 def test_defaults_fill_everything_but_the_matrix_account() -> None:
     config = parse_config(MINIMAL, environ={})
     assert config.database.url == "sqlite:///salonbot.db"
-    assert config.bot.allowed_users == [".*"]
+    assert config.bot.allowed_users == [r"@.*:example\.org"]
     assert (config.bot.open_limit, config.bot.open_limit_period) == (5, "24h")
     assert config.summary.llm is None
+
+
+@pytest.mark.parametrize(("user_id", "expected"), [
+    ("@salonbot:example.org", r"@.*:example\.org"),
+    ("@bot:borger.kommune.dk", r"@.*:borger\.kommune\.dk"),
+    ("@bot:my-server.example.org:8448", r"@.*:my\-server\.example\.org:8448"),
+])
+def test_allowed_users_defaults_to_the_bots_own_homeserver(user_id: str, expected: str) -> None:
+    data = {"matrix": {**MINIMAL["matrix"], "user_id": user_id}}
+    config = parse_config(data, environ={})
+    assert config.bot.allowed_users == [expected]
+    server = user_id.split(":", 1)[1]
+    [pattern] = (re.compile(p) for p in config.bot.allowed_users)
+    assert pattern.fullmatch(f"@anna:{server}")
+    for other in ("@anna:other.org", f"@anna:{server}.evil.net", f"@anna:x{server}",
+                  "@anna:" + server.replace(".", "x", 1)):
+        assert not pattern.fullmatch(other), other
+
+
+@pytest.mark.parametrize(("bot", "environ", "expected"), [
+    ({"allowed_users": [".*"]}, {}, [".*"]),
+    ({"allowed_users": []}, {}, []),
+    ({"staff": ["@a:example.org"]}, {"SALONBOT_BOT__ALLOWED_USERS": "@.*:other.net"},
+     ["@.*:other.net"]),
+    (None, {"SALONBOT_BOT__ALLOWED_USERS": "[]"}, []),
+])
+def test_an_explicit_allowed_users_wins(bot: dict | None, environ: dict, expected: list) -> None:
+    config = parse_config({**MINIMAL, "bot": bot}, environ=environ)
+    assert config.bot.allowed_users == expected
 
 
 def test_secrets_come_from_the_environment() -> None:

@@ -13,6 +13,7 @@ import pytest
 from chat_helpers import ANNA, BJORN, CARL, NOW, chat_config_with, open_salon, say, start_chat
 
 from bot.chat import ChatSession, chat_config
+from bot.config import parse_config
 from bot.db import Salon, UserSetting
 
 
@@ -248,6 +249,24 @@ async def test_people_outside_allowed_users_are_turned_away_politely(tmp_path: P
     assert await say(chat, stranger, '!salon åbn "Min salon"') == (
         "Beklager, denne bot hjælper kun de personer, den er sat op til.")
     assert len(chat.rooms.rooms) == 1  # only the stranger's direct chat; no salon room
+    chat.close()
+
+
+async def test_by_default_only_the_bots_own_homeserver_is_served(tmp_path: Path) -> None:
+    config = parse_config({"matrix": {"homeserver": "https://matrix.example.org",
+                                      "user_id": "@salonbot:example.org",
+                                      "access_token": "unused"}}, environ={})
+    chat = start_chat(tmp_path, config)
+    for stranger in ("@eve:elsewhere.net", "@eve:example.org.evil.net", "@eve:exampleXorg"):
+        assert await say(chat, stranger, '!salon åbn "Min salon"') == (
+            "Beklager, denne bot hjælper kun de personer, den er sat op til."), stranger
+    assert (await say(chat, ANNA, '!salon åbn "Min salon"')).startswith("Din salon #1")
+    chat.close()
+
+
+async def test_the_terminal_chat_serves_whoever_types(tmp_path: Path) -> None:
+    chat = start_chat(tmp_path, chat_config())
+    assert (await say(chat, "@me:local", '!salon åbn "Min salon"')).startswith("Din salon #1")
     chat.close()
 
 
