@@ -48,8 +48,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.matrix.runner import main as run_main
+    from handlers import build_registry
 
-    return run_main(_config(args))
+    return run_main(_config(args), build_registry())
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -79,8 +80,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
+    from handlers import build_registry
 
-    return run_demo(data_dir=args.data_dir, port=args.port, scripted_only=args.once)
+    return run_demo(build_registry(), data_dir=args.data_dir, port=args.port,
+                    scripted_only=args.once)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,6 +36,8 @@ class Permission(enum.StrEnum):
 HandlerResult = Reply | list[Reply] | None
 Handler = Callable[[ParsedCommand, "Context"], Awaitable[HandlerResult]]
 EventHook = Callable[["Context", dict[str, Any]], Awaitable[HandlerResult]]
+#: Runs a scheduled job (``ctx.job`` is its row); returns the messages it posts.
+JobHandler = Callable[["Context"], Awaitable[HandlerResult]]
 
 
 class UsageError(Exception):
@@ -84,6 +86,7 @@ class Registry:
         self._specs: dict[str, CommandSpec] = {}
         self._words: dict[str, CommandSpec] = {}
         self._hooks: dict[str, list[EventHook]] = {}
+        self._jobs: dict[str, JobHandler] = {}
 
     def add(self, spec: CommandSpec) -> None:
         for word in spec.words():
@@ -107,11 +110,22 @@ class Registry:
         return register
 
     def on(self, kind: str, hook: EventHook) -> None:
-        """Hooks for things that are not commands: ``member`` changes, ``reaction``s, …"""
+        """Hooks for things that are not commands: ``member`` changes, ``reaction``s,
+        ``poll_response``s, and in a recording room or about a watched event ``talk``,
+        ``edit`` and ``redaction`` (see docs/handlers.md)."""
         self._hooks.setdefault(kind, []).append(hook)
 
     def hooks(self, kind: str) -> list[EventHook]:
         return self._hooks.get(kind, [])
+
+    def job(self, kind: str, handler: JobHandler) -> None:
+        """What runs when a scheduled job of ``kind`` falls due (``bot.jobs``)."""
+        if kind in self._jobs:
+            raise ValueError(f"two handlers for the job kind {kind!r}")
+        self._jobs[kind] = handler
+
+    def job_handler(self, kind: str) -> JobHandler | None:
+        return self._jobs.get(kind)
 
     def resolve(self, word: str) -> CommandSpec | None:
         """The spec a verb or alias names, however it is accented, cased or spelled."""

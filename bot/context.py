@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.commands import Registry
 from bot.config import Config
-from bot.db import Member, Salon
+from bot.db import Member, Salon, ScheduledJob
 from bot.i18n import Translator
+from bot.jobs import Jobs
 from bot.rooms import RoomPort
+from bot.watch import Watch
 
 
 @dataclass
@@ -29,6 +31,16 @@ class Context:
     member: Member | None = None
     is_direct: bool = False
     staff_room_id: str | None = None
+    #: Future work (reminders, sweeps): rows the runtime's scheduler fires.
+    jobs: Jobs = None  # type: ignore[assignment]  # set in __post_init__
+    #: Which rooms record their talk, and which of the bot's events are watched.
+    watch: Watch = field(default_factory=Watch)
+    #: The scheduled job being run, when the context is a job's.
+    job: ScheduledJob | None = None
+
+    def __post_init__(self) -> None:
+        if self.jobs is None:
+            self.jobs = Jobs(self.clock)
 
     @property
     def lang(self) -> str:

@@ -27,6 +27,7 @@ from bot.citizen import (
     wait_for_message,
 )
 from bot.cli import operator_translator
+from bot.commands import Registry
 from bot.config import Config, load_config
 from bot.i18n import Translator
 from bot.localserver import LocalSynapse
@@ -132,8 +133,8 @@ def _print_login_help(server: LocalSynapse, accounts: DemoAccounts, data_dir: Pa
     print("  " + t._("Log: {path}").format(path=data_dir / "salonbot.log"))
 
 
-async def _run(config: Config, server: LocalSynapse, accounts: DemoAccounts, data_dir: Path,
-               once: bool, t: Translator) -> int:
+async def _run(config: Config, registry: Registry, server: LocalSynapse,
+               accounts: DemoAccounts, data_dir: Path, once: bool, t: Translator) -> int:
     from bot.matrix.runner import run_bot
 
     stop = asyncio.Event()
@@ -141,7 +142,7 @@ async def _run(config: Config, server: LocalSynapse, accounts: DemoAccounts, dat
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
-    bot_task = asyncio.create_task(run_bot(config, stop=stop))
+    bot_task = asyncio.create_task(run_bot(config, registry, stop=stop))
     try:
         await play_salon(server, accounts, data_dir, t)
         _print_login_help(server, accounts, data_dir, t)
@@ -164,7 +165,8 @@ def _log_to_file(path: Path) -> None:
     root_logger.addHandler(file_handler)
 
 
-def run_demo(*, data_dir: str | None, port: int | None, scripted_only: bool) -> int:
+def run_demo(registry: Registry, *, data_dir: str | None, port: int | None,
+             scripted_only: bool) -> int:
     t = operator_translator()
     root = Path(data_dir or "demo-data").resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -182,7 +184,7 @@ def run_demo(*, data_dir: str | None, port: int | None, scripted_only: bool) -> 
         config = load_config(write_config(root, server, accounts.bot), environ={})
         print(t._("Homeserver ready at {url}; the bot is {bot}.").format(
             url=server.base_url, bot=accounts.bot))
-        return asyncio.run(_run(config, server, accounts, root, scripted_only, t))
+        return asyncio.run(_run(config, registry, server, accounts, root, scripted_only, t))
     except KeyboardInterrupt:
         return 0
     finally:

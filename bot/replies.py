@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+|matrix:[^\s)]+)\)")
@@ -75,12 +76,20 @@ def to_html(source: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """What a handler says. ``room_id`` None means "in the room the command came from, as a
-    reply to it"; another room id posts there (the staff room, say) as a plain notice."""
+    reply to it"; another room id posts there (the staff room, say) as a plain notice.
+
+    ``watch`` names the posted event for later (``meeting:12:announcement``): reactions and
+    answers to it then reach the hooks with that key. ``not_before`` holds it back until
+    then. ``mentions`` are user ids put in ``m.mentions`` (they get a notification).
+    """
 
     source: str
     room_id: str | None = None
     direct_to: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    watch: str | None = None
+    not_before: datetime | None = None
+    mentions: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:

@@ -1,7 +1,10 @@
 """From an incoming message to replies: parse, pick the language, check, run, never crash.
 
 The router is the only place that catches handler failures: the user gets a short apology
-with a reference, the operator finds the same reference with the traceback in the log.
+with a reference, the operator finds the same reference with the traceback in the log. A
+database that is locked or away is not a failure of the handler: it is raised to the caller,
+which tries the message again, so the command is answered properly once the database is
+back.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from bot.commands import (
 )
 from bot.config import Config
 from bot.context import Context
-from bot.db import Database, RoomSetting, Salon, UserSetting
+from bot.db import Database, RoomSetting, Salon, ScheduledJob, UserSetting, is_transient
 from bot.i18n import Translator, translator
+from bot.jobs import Jobs
 from bot.parser import (
     ParsedCommand,
     ParseError,
@@ -40,6 +44,7 @@ from bot.parser import (
 from bot.permissions import refusal
 from bot.replies import Reply, escape_markup
 from bot.rooms import RoomPort
+from bot.watch import Watch
 
 log = logging.getLogger("salonbot.router")
 
@@ -76,6 +81,9 @@ class Router:
         rooms: RoomPort,
         config: Config,
         clock: Clock,
+        *,
+        jobs: Jobs | None = None,
+        watch: Watch | None = None,
     ) -> None:
         self.registry = registry
         self.db = db
@@ -83,6 +91,8 @@ class Router:
         self.config = config
         self.clock = clock
         self.staff_room_id: str | None = None
+        self.jobs = jobs or Jobs(clock)
+        self.watch = watch or Watch()
         self._allowed = [re.compile(p) for p in config.bot.allowed_users]
 
     @property
@@ -115,7 +125,7 @@ class Router:
         return self.config.bot.default_language
 
     def _context(self, session: Session, sender: str, room_id: str, event_id: str | None,
-                 is_direct: bool) -> Context:
+                 is_direct: bool, job: ScheduledJob | None = None) -> Context:
         salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
         t = translator(self.language_for(session, sender, room_id, salon))
         member = salon.member(sender) if salon else None
@@ -125,14 +135,21 @@ class Router:
             sender=sender, room_id=room_id, event_id=event_id, t=t, session=session,
             rooms=self.rooms, config=self.config, clock=self.clock, registry=self.registry,
             salon=salon, member=member, is_direct=is_direct, staff_room_id=self.staff_room_id,
+            jobs=self.jobs, watch=self.watch, job=job,
         )
 
     async def handle(self, incoming: Incoming, on_commit: OnCommit = _nothing) -> list[Reply]:
         """Replies for one message; an empty list when the message is not a command.
 
         ``on_commit`` runs exactly once, in the same transaction as the handler's changes.
+        A database that is locked or away raises (``bot.db.TRANSIENT_DB_ERRORS``): nothing
+        was committed, and the caller tries the message again later.
         """
-        with self.db.session() as session:
+        async with self.db.work_lock:
+            return await self._handle(incoming, on_commit)
+
+    async def _handle(self, incoming: Incoming, on_commit: OnCommit) -> list[Reply]:
+        with self.db.session(write=True) as session:
             try:
                 command = split(incoming.body, self.prefix)
             except ParseError:
@@ -149,16 +166,27 @@ class Router:
                 return replies
         ref = secrets.token_hex(4)
         try:
-            with self.db.session() as session:
+            with self.db.session(write=True) as session:
                 ctx = self._context(session, incoming.sender, incoming.room_id,
                                     incoming.event_id, incoming.is_direct)
                 replies = await self._run(command, ctx)
                 on_commit(session, replies)
                 return replies
-        except Exception:
+        except Exception as err:
+            if is_transient(err):
+                raise
             log.exception("command failed ref=%s sender=%s room=%s verb=%s", ref,
                           incoming.sender, incoming.room_id, command.verb)
-        with self.db.session() as session:
+        return self._apologise(incoming, on_commit, ref)
+
+    async def apologise(self, incoming: Incoming, on_commit: OnCommit, ref: str) -> list[Reply]:
+        """The short apology with a reference, for a message that cannot be handled (the
+        caller has logged why under ``ref``)."""
+        async with self.db.work_lock:
+            return self._apologise(incoming, on_commit, ref)
+
+    def _apologise(self, incoming: Incoming, on_commit: OnCommit, ref: str) -> list[Reply]:
+        with self.db.session(write=True) as session:
             t = translator(self.language_for(session, incoming.sender, incoming.room_id))
             replies = [Reply(t._("Sorry, something went wrong on my side. Please try again "
                                  "later. If it keeps happening, give the operator this "
@@ -191,21 +219,37 @@ class Router:
 
     async def handle_event(self, kind: str, sender: str, room_id: str, payload: dict[str, Any],
                            on_commit: OnCommit = _nothing) -> list[Reply]:
-        """Non-command events (membership changes, reactions) go to the hooks registered for
-        ``kind``; a failing hook is logged and does not stop the others. Hooks must be
-        idempotent: ``on_commit`` runs after them, in a transaction of its own."""
+        """Non-command events (membership changes, reactions, recorded talk) go to the hooks
+        registered for ``kind``, all in one transaction with ``on_commit``, so their effects
+        and the event's handled mark are committed together, exactly once.
+
+        Each hook runs in a savepoint: one that fails with a bug is rolled back alone,
+        logged with a reference, and the others' work stands. A database that is locked or
+        away raises, and nothing is committed: the caller tries the event again later.
+        """
         replies: list[Reply] = []
-        for hook in self.registry.hooks(kind):
-            try:
-                with self.db.session() as session:
-                    ctx = self._context(session, sender, room_id, payload.get("event_id"), False)
-                    replies.extend(as_list(await hook(ctx, payload)))
-            except Exception:
-                log.exception("%s hook %s failed ref=%s room=%s", kind,
-                              getattr(hook, "__name__", hook), secrets.token_hex(4), room_id)
-        with self.db.session() as session:
-            on_commit(session, replies)
+        async with self.db.work_lock:
+            with self.db.session(write=True) as session:
+                ctx = self._context(session, sender, room_id, payload.get("event_id"), False)
+                for hook in self.registry.hooks(kind):
+                    try:
+                        with session.begin_nested():
+                            replies.extend(as_list(await hook(ctx, payload)))
+                    except Exception as err:
+                        if is_transient(err):
+                            raise
+                        log.exception("%s hook %s failed ref=%s room=%s", kind,
+                                      getattr(hook, "__name__", hook), secrets.token_hex(4),
+                                      room_id)
+                on_commit(session, replies)
         return replies
+
+    def job_context(self, session: Session, job: ScheduledJob) -> Context:
+        """The context a scheduled job runs in: the bot itself in the job's room, written in
+        the room's (the salon's) language."""
+        room_id = job.room_id or ""
+        return self._context(session, self.config.matrix.user_id, room_id, None, False,
+                             job=job)
 
     def _unclosed_quote(self, verb: str, t: Translator) -> str:
         spec = self.registry.resolve(verb)

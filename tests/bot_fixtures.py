@@ -338,7 +338,7 @@ class RunningBot:
         assert self.options.ready is not None
         began = time.monotonic()
         self.task = asyncio.create_task(run_bot(
-            self.config, stop=self._stop, registry=self.registry(), options=self.options))
+            self.config, self.registry(), stop=self._stop, options=self.options))
         ready = asyncio.create_task(self.options.ready.wait())
         done, _ = await asyncio.wait({self.task, ready}, timeout=timeout,
                                      return_when=asyncio.FIRST_COMPLETED)

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from bot.matrix.runner import run_bot
 from bot.matrix.session import CREDENTIALS_FILE
+from handlers import build_registry
 
 READY = "first sync handled"
 
@@ -79,7 +80,7 @@ async def test_a_database_from_a_newer_salonbot_stops_the_start_with_one_line(
         connection.execute(text("INSERT INTO alembic_version VALUES ('9999')"))
     engine.dispose()
 
-    assert await run_bot(bot.config) == 1
+    assert await run_bot(bot.config, build_registry()) == 1
 
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "9999" in lines[0] and "newer salonbot" in lines[0], lines
@@ -91,7 +92,7 @@ async def test_a_refused_password_stops_the_start_with_one_line(
     wrong = bot.config.model_copy(update={"matrix": bot.config.matrix.model_copy(
         update={"password": SecretStr("not-the-password")})})
 
-    assert await run_bot(wrong) == 1
+    assert await run_bot(wrong, build_registry()) == 1
 
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "matrix.password" in lines[0], lines

@@ -116,14 +116,17 @@ async def test_an_event_that_fails_is_recorded_and_the_next_one_is_answered(
     with chat.db.session() as session:
         assert ledger.is_handled(session, poison.event_id), "not retried with every sync"
         assert session.get(HandledEvent, command.event_id) is not None
-    [reply] = Outbox(chat.db).pending()
+    apology, reply = Outbox(chat.db).pending(chat.router.clock.now())
     assert reply.reply_to == command.event_id and "åbn" in reply.source
     failure = next(r for r in caplog.records if poison.event_id in r.getMessage())
-    assert "ref=" in failure.getMessage() and failure.exc_info is not None
+    ref = failure.getMessage().split("ref=")[1].split(";")[0]
+    assert failure.exc_info is not None
+    assert apology.reply_to == poison.event_id and ref in apology.source, \
+        "the sender gets the apology with the reference the log has"
     # The same batch again (a retried sync) skips both and stages nothing new.
     for each in (poison, command):
         await loop._handle(ROOM, each, since="s1")
-    assert len(Outbox(chat.db).pending()) == 1
+    assert len(Outbox(chat.db).pending(chat.router.clock.now())) == 2
     chat.close()
 
 
@@ -165,7 +168,7 @@ async def test_ordinary_talk_is_neither_answered_nor_recorded(tmp_path: Path) ->
     with chat.db.session() as session:
         recorded = set(session.scalars(select(HandledEvent.event_id)))
     assert recorded == {command.event_id, broken.event_id}
-    replies = {r.reply_to: r.source for r in Outbox(chat.db).pending()}
+    replies = {r.reply_to: r.source for r in Outbox(chat.db).pending(chat.router.clock.now())}
     assert set(replies) == {command.event_id, broken.event_id}
     assert "anførselstegn" in replies[broken.event_id]  # the unclosed quote is explained
     chat.close()
@@ -198,7 +201,7 @@ async def test_a_failing_database_stops_the_batch_so_the_command_is_answered_lat
 
     router.locked = False  # the retried batch, once the database answers again
     await loop._handle(ROOM, command, since="s1")
-    [reply] = Outbox(chat.db).pending()
+    [reply] = Outbox(chat.db).pending(chat.router.clock.now())
     assert reply.reply_to == command.event_id
     chat.close()
 

@@ -25,18 +25,18 @@ def test_replies_are_pending_until_removed_and_found_again_after_a_restart(
     migrate.upgrade(url)
     db = Database(url)
     outbox = Outbox(db)
-    assert outbox.pending() == []
+    assert outbox.pending(NOW) == []
 
     _stage(db, outbox, "$first", "Velkommen")
-    [first] = outbox.pending()
+    [first] = outbox.pending(NOW)
     assert (first.source, first.reply_to) == ("Velkommen", "$first")
     outbox.remove(first)
-    assert outbox.pending() == []
+    assert outbox.pending(NOW) == []
 
     _stage(db, outbox, "$second", "Salonen er lukket")  # staged after an empty look
-    [second] = outbox.pending()
+    [second] = outbox.pending(NOW)
     assert second.reply_to == "$second"
 
     restarted = Outbox(db)  # a crash before delivery: the next start finds the reply
-    assert [r.txn_id for r in restarted.pending()] == [second.txn_id]
+    assert [r.txn_id for r in restarted.pending(NOW)] == [second.txn_id]
     db.dispose()

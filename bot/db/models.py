@@ -257,3 +257,72 @@ class OutboxMessage(Base):
     extra: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Not sent before this time (a message the bot posts on its own, at a time).
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: Who asked for it (the command's sender): told in a direct chat if it is given up.
+    requested_by: Mapped[str | None] = mapped_column(String(255))
+    #: Once sent, the event is watched under this key (see ``WatchedEvent``).
+    watch_key: Mapped[str | None] = mapped_column(String(255))
+    #: Set aside after too many failures: kept for the operator, never tried again.
+    set_aside_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobState(enum.StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class ScheduledJob(Base):
+    """Work the bot will do at a time (a reminder, a nudge, a sweep): the scheduler fires
+    only what is here, so forget-me reaches it. ``person`` and ``payload`` may name a
+    person: personal data.
+
+    ``(kind, key)`` names the job for what it is (``meeting:12:reminder:3600``), so asking
+    for it again replaces it instead of adding a second one; ``revision`` grows with every
+    change, and a timer set for an older revision does nothing when it fires.
+    """
+
+    __tablename__ = "scheduled_jobs"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    room_id: Mapped[str | None] = mapped_column(String(255))
+    person: Mapped[str | None] = mapped_column(String(255), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    useful_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    state: Mapped[str] = mapped_column(String(16), default=JobState.PENDING.value, index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WatchedEvent(Base):
+    """An event the bot cares about after it was sent (an announcement whose reactions are
+    answers, a poll, a consent notice, a command whose record depends on it). Events that
+    relate to one of these reach the hooks; other talk costs nothing. No personal data."""
+
+    __tablename__ = "watched_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecordingRoom(Base):
+    """A room whose ordinary talk goes to the ``talk`` hooks (minutes being taken).
+    ``started_by`` is personal data."""
+
+    __tablename__ = "recording_rooms"
+
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    started_by: Mapped[str | None] = mapped_column(String(255))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())

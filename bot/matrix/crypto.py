@@ -4,7 +4,8 @@ A message can arrive before its room key (the key is a to-device message that ma
 later sync), or the sender's client may not have known the bot's device yet. Such events
 are kept and tried again after every sync; the bot asks the sender's devices for the key
 once. While one is waiting, the stored sync position stays before it, so a restart does not
-lose it either; after ``give_up_after`` seconds it is logged and dropped.
+lose it either; after ``give_up_after`` seconds it is logged and dropped, and the sender is
+told in a direct chat (``on_give_up``) that their message could not be read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from nio import AsyncClient, Event, LocalProtocolError, MegolmEvent
@@ -43,10 +45,16 @@ class Waiting:
     since: float
 
 
+#: Told when an event is given up: (sender, room id, event id, sent at in ms).
+GaveUp = Callable[[str, str, str, int], None]
+
+
 class LateKeys:
-    def __init__(self, client: AsyncClient, give_up_after: float = 600.0) -> None:
+    def __init__(self, client: AsyncClient, give_up_after: float = 600.0,
+                 on_give_up: GaveUp | None = None) -> None:
         self.client = client
         self.give_up_after = give_up_after
+        self.on_give_up = on_give_up
         self._waiting: dict[str, Waiting] = {}
 
     def try_decrypt(self, event: MegolmEvent, room_id: str) -> Event | None:
@@ -78,6 +86,9 @@ class LateKeys:
                 log.error("giving up on event %s in %s: its room key never arrived",
                           event_id, waiting.room_id)
                 del self._waiting[event_id]
+                if self.on_give_up is not None:
+                    self.on_give_up(waiting.event.sender, waiting.room_id, event_id,
+                                    waiting.event.server_timestamp)
         return found
 
     def oldest_position(self) -> str | None:

@@ -1,9 +1,11 @@
 """Which events the router sees, and in what shape.
 
 The bot acts on plain text messages (``m.text``; never notices, which is what bots post, nor
-its own messages, nor edits), on membership changes of others, on reactions and on poll
-answers. Everything else in a room is ignored. Content is checked, not assumed: a field of
-the wrong type (a list where an object belongs, say) reads as missing.
+its own messages), their edits (``m.replace``) and redactions, on membership changes of
+others, on reactions and on poll answers. Everything else in a room is ignored. Which of
+these reach the database at all is decided in the sync loop (``bot.watch``). Content is
+checked, not assumed: a field of the wrong type (a list where an object belongs, say) reads
+as missing.
 """
 
 from __future__ import annotations
@@ -11,21 +13,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from nio import Event, ReactionEvent, RoomMemberEvent, RoomMessageText, UnknownEvent
+from nio import (
+    Event,
+    ReactionEvent,
+    RedactionEvent,
+    RoomMemberEvent,
+    RoomMessageText,
+    UnknownEvent,
+)
 
 POLL_RESPONSE_TYPES = frozenset({"m.poll.response", "org.matrix.msc3381.poll.response"})
 
 
 @dataclass(frozen=True)
 class Routed:
-    """``kind`` is ``message`` (goes to ``Router.handle``) or a hook kind for
-    ``Router.handle_event``: ``member``, ``reaction`` or ``poll_response``."""
+    """``kind`` is ``message`` (a command goes to ``Router.handle``, other talk to the
+    ``talk`` hooks of a recording room) or a hook kind for ``Router.handle_event``:
+    ``member``, ``edit``, ``redaction``, ``reaction`` or ``poll_response``. ``relates_to``
+    is the event an edit, redaction, reaction or poll answer is about."""
 
     kind: str
     sender: str
     event_id: str
     body: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+    relates_to: str | None = None
 
 
 def _object(value: object) -> dict[str, Any]:
@@ -64,22 +76,43 @@ def classify(event: Event, bot_user_id: str) -> Routed | None:
         })
     if event.sender == bot_user_id:
         return None
+    sent_at = event.server_timestamp
     if isinstance(event, RoomMessageText):
-        if _relation(event).get("rel_type") == "m.replace":
-            return None  # an edit: the original was already handled
-        return Routed("message", event.sender, event.event_id, body=event.body)
-    if isinstance(event, ReactionEvent):
-        return Routed("reaction", event.sender, event.event_id, payload={
-            "event_id": event.event_id, "reacts_to": event.reacts_to, "key": event.key,
+        relation = _relation(event)
+        if relation.get("rel_type") == "m.replace":
+            original = _string(relation.get("event_id"))
+            new = _object(_content(event).get("m.new_content"))
+            body = new.get("body")
+            return Routed("edit", event.sender, event.event_id, relates_to=original, payload={
+                "event_id": event.event_id, "replaces": original, "ts": sent_at,
+                "body": body if isinstance(body, str) else event.body,
+            })
+        reply_to = _string(_object(relation.get("m.in_reply_to")).get("event_id"))
+        return Routed("message", event.sender, event.event_id, body=event.body, payload={
+            "event_id": event.event_id, "body": event.body, "reply_to": reply_to,
+            "ts": sent_at,
         })
+    if isinstance(event, RedactionEvent):
+        return Routed("redaction", event.sender, event.event_id, relates_to=event.redacts,
+                      payload={"event_id": event.event_id, "redacts": event.redacts,
+                               "ts": sent_at})
+    if isinstance(event, ReactionEvent):
+        return Routed("reaction", event.sender, event.event_id, relates_to=event.reacts_to,
+                      payload={"event_id": event.event_id, "reacts_to": event.reacts_to,
+                               "key": event.key, "ts": sent_at})
     if isinstance(event, UnknownEvent) and event.type in POLL_RESPONSE_TYPES:
-        poll = _relation(event).get("event_id")
-        return Routed("poll_response", event.sender, event.event_id, payload={
+        poll = _string(_relation(event).get("event_id"))
+        return Routed("poll_response", event.sender, event.event_id, relates_to=poll, payload={
             "event_id": event.event_id,
-            "poll_event_id": poll if isinstance(poll, str) else None,
+            "poll_event_id": poll,
             "answers": _poll_answers(_content(event)),
+            "ts": sent_at,
         })
     return None
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def is_own_join(event: Event, bot_user_id: str) -> bool:

@@ -10,6 +10,7 @@ from nio import AsyncClient, InviteMemberEvent, JoinResponse, RoomLeaveResponse
 from nio.api import Api
 
 from bot.i18n import translator
+from bot.matrix.retry import TRANSIENT_ERRORS
 
 log = logging.getLogger("salonbot.matrix.invites")
 
@@ -22,13 +23,24 @@ def inviter_of(invite_state: list[object], bot_user_id: str) -> str | None:
     return None
 
 
+#: Joins of one invited room that failed before the invite is declined.
+MAX_JOIN_ATTEMPTS = 3
+
+
 class Invites:
+    """An invite whose join keeps failing is tried ``MAX_JOIN_ATTEMPTS`` times (once per
+    sync), then declined, and the inviter is told (``on_give_up``): it never holds up the
+    other rooms, and it does not come back with every sync."""
+
     def __init__(self, client: AsyncClient, *, is_allowed: Callable[[str], bool],
-                 language: str, staff_room: Callable[[], str | None]) -> None:
+                 language: str, staff_room: Callable[[], str | None],
+                 on_give_up: Callable[[str, str], None] | None = None) -> None:
         self.client = client
         self.is_allowed = is_allowed
         self.language = language
         self.staff_room = staff_room
+        self.on_give_up = on_give_up
+        self._failures: dict[str, int] = {}
 
     async def handle(self, room_id: str, invite_state: list[object]) -> bool:
         """Join or decline one invite; True when the bot joined."""
@@ -36,11 +48,25 @@ class Invites:
         if inviter is None:
             return False
         if self.is_allowed(inviter) or room_id == self.staff_room():
-            response = await self.client.join(room_id)
+            try:
+                response: object = await self.client.join(room_id)
+            except TRANSIENT_ERRORS as err:
+                response = err
             if isinstance(response, JoinResponse):
+                self._failures.pop(room_id, None)
                 log.info("joined %s (invited by %s)", room_id, inviter)
                 return True
-            log.warning("could not join %s: %s", room_id, response)
+            failures = self._failures[room_id] = self._failures.get(room_id, 0) + 1
+            if failures < MAX_JOIN_ATTEMPTS:
+                log.warning("could not join %s (attempt %d of %d): %s", room_id, failures,
+                            MAX_JOIN_ATTEMPTS, response)
+                return False
+            log.error("could not join %s after %d attempts (%s); declining the invite",
+                      room_id, failures, response)
+            del self._failures[room_id]
+            await self.decline(room_id)
+            if self.on_give_up is not None:
+                self.on_give_up(inviter, room_id)
             return False
         await self.decline(room_id)
         log.info("declined the invite to %s from %s (not in bot.allowed_users)", room_id,
@@ -53,7 +79,10 @@ class Invites:
         reason = t._("Sorry, I can only join chats with the people I was set up to help, "
                      "so I can't join this one.")
         method, path = Api.room_leave(self.client.access_token, room_id)
-        response = await self.client._send(RoomLeaveResponse, method, path,
-                                           json.dumps({"reason": reason}))
+        try:
+            response: object = await self.client._send(RoomLeaveResponse, method, path,
+                                                       json.dumps({"reason": reason}))
+        except TRANSIENT_ERRORS as err:
+            response = err
         if not isinstance(response, RoomLeaveResponse):
             log.warning("could not decline the invite to %s: %s", room_id, response)

@@ -28,6 +28,13 @@ def load_position(db: Database) -> str | None:
         return row.value if row else None
 
 
+def position_time(db: Database) -> datetime | None:
+    """When the stored position was stored: roughly when the bot last read its rooms."""
+    with db.session() as session:
+        row = session.get(SyncState, NEXT_BATCH)
+        return row.updated_at if row else None
+
+
 def save_position(db: Database, token: str, now: datetime) -> None:
     """One UPDATE per sync (an INSERT the first time): this runs after every sync."""
     with db.session() as session:

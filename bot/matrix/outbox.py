@@ -1,10 +1,13 @@
-"""Replies that are decided but not yet delivered, kept in the database.
+"""Messages that are decided but not yet delivered, kept in the database.
 
 A command's replies are staged in the same transaction that records the command as handled
-(and, for commands, the same one that commits the handler's changes), then sent. A crash
-between the two leaves them here and they are sent at the next start; their transaction ids
-are derived from the command's event id, so if the homeserver had already received one
-before the crash it answers with the existing event instead of posting it twice.
+(and commits the handler's changes); a scheduled job's messages in the transaction that marks
+the job done. Then they are sent. A crash between the two leaves them here and they are sent
+at the next start. Their transaction ids are derived from what they are (the command's event
+id, or the job and the time it was due), so if the homeserver had already accepted one before
+the crash it answers with the existing event instead of posting it twice. Synapse remembers a
+device's transaction ids for 24 hours (``event_txn_id_device_id``), so a message is given up
+well inside that (``sender.GIVE_UP_AFTER``).
 """
 
 from __future__ import annotations
@@ -13,21 +16,24 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database, OutboxMessage
 from bot.replies import Reply
 
+#: How long a message that was set aside is kept for the operator to look at.
+KEEP_SET_ASIDE = timedelta(days=7)
 
-def transaction_id(event_id: str | None, index: int) -> str:
-    """Stable per (command, reply) so that a resend is recognised by the homeserver."""
-    if event_id is None:
+
+def transaction_id(key: str | None, index: int) -> str:
+    """Stable per (what it answers or is, reply number), so a resend is recognised."""
+    if key is None:
         return "salonbot-" + uuid.uuid4().hex
-    digest = hashlib.sha256(f"{event_id}\x00{index}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{key}\x00{index}".encode()).hexdigest()[:32]
     return f"salonbot-{digest}"
 
 
@@ -42,23 +48,36 @@ class OutgoingReply:
     direct_to: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     attempts: int = 0
+    not_before: datetime | None = None
+    requested_by: str | None = None
+    watch_key: str | None = None
 
     def as_reply(self) -> Reply:
         return Reply(self.source, room_id=self.room_id, direct_to=self.direct_to,
                      extra=dict(self.extra))
+
+    @property
+    def target(self) -> str:
+        """Where it goes, for keeping the order of messages to one place."""
+        return self.room_id or f"direct:{self.direct_to}"
 
     @classmethod
     def from_row(cls, row: OutboxMessage) -> OutgoingReply:
         return cls(txn_id=row.txn_id, source=row.source, origin_room=row.origin_room,
                    room_id=row.room_id, reply_to=row.reply_to, created=row.created_at,
                    direct_to=row.direct_to, extra=json.loads(row.extra or "{}"),
-                   attempts=row.attempts)
+                   attempts=row.attempts, not_before=row.not_before,
+                   requested_by=row.requested_by, watch_key=row.watch_key)
 
 
-def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None,
-             now: datetime) -> list[OutgoingReply]:
-    """Where each reply goes: back to the command as a reply, to another room, or to a DM."""
+def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None, now: datetime,
+             txn_key: str | None = None, requested_by: str | None = None
+             ) -> list[OutgoingReply]:
+    """Where each reply goes: back to the command as a reply (``event_id``), to another room,
+    or to a direct chat. ``txn_key`` (default: the event id) is what the transaction ids
+    are derived from."""
     items = []
+    key = txn_key if txn_key is not None else event_id
     for index, reply in enumerate(replies):
         if reply.direct_to:
             target, reply_to = None, None
@@ -66,59 +85,89 @@ def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None,
             target, reply_to = reply.room_id, None
         else:
             target, reply_to = room_id, event_id
+        extra = json.loads(json.dumps(reply.extra, default=str))
+        if reply.mentions:
+            extra["m.mentions"] = {"user_ids": sorted(set(reply.mentions))}
         items.append(OutgoingReply(
-            txn_id=transaction_id(event_id, index), source=reply.source, origin_room=room_id,
+            txn_id=transaction_id(key, index), source=reply.source, origin_room=room_id,
             room_id=target, reply_to=reply_to, created=now, direct_to=reply.direct_to,
-            extra=json.loads(json.dumps(reply.extra, default=str)),
+            extra=extra, not_before=reply.not_before, requested_by=requested_by,
+            watch_key=reply.watch,
         ))
     return items
 
 
 class Outbox:
-    """The table of replies not yet delivered, and whether it can hold any.
+    """The table of messages not yet delivered, and whether it can hold any due now.
 
-    The sync loop asks for pending replies after every sync and every command; nearly
-    always there are none, so once a look found the table empty it is not asked again
-    until something is staged. A start looks once, for replies a crash left behind. This
-    relies on staging and flushing happening in one task, one after the other, as the
-    sync loop does.
+    The sync loop asks for pending messages after every sync and every command; nearly
+    always there are none, so once a look found nothing due, the table is not asked again
+    until something is staged or the earliest held-back message falls due (``next_due``).
+    A start looks once, for messages a crash left behind.
     """
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._may_hold = True
+        self.next_due: datetime | None = None
 
     def stage(self, session: Session, items: list[OutgoingReply]) -> None:
-        """Adds replies in order; a transaction id already staged is left as it is."""
+        """Adds messages in order; a transaction id already staged is left as it is."""
         if items:
             self._may_hold = True
         for item in items:
-            if session.scalar(select(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id)):
+            if session.scalar(select(OutboxMessage.id)
+                              .where(OutboxMessage.txn_id == item.txn_id)):
                 continue
             session.add(OutboxMessage(
                 txn_id=item.txn_id, origin_room=item.origin_room, room_id=item.room_id,
                 reply_to=item.reply_to, direct_to=item.direct_to, source=item.source,
                 extra=json.dumps(item.extra, ensure_ascii=False), created_at=item.created,
-                attempts=item.attempts,
+                attempts=item.attempts, not_before=item.not_before,
+                requested_by=item.requested_by, watch_key=item.watch_key,
             ))
             session.flush()
 
-    def pending(self) -> list[OutgoingReply]:
-        if not self._may_hold:
+    def pending(self, now: datetime) -> list[OutgoingReply]:
+        """Messages due now, in the order they were staged (set-aside ones never)."""
+        if not self._may_hold and (self.next_due is None or self.next_due > now):
             return []
         with self.db.session() as session:
-            rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+            live = OutboxMessage.set_aside_at.is_(None)
+            rows = session.scalars(
+                select(OutboxMessage)
+                .where(live, or_(OutboxMessage.not_before.is_(None),
+                                 OutboxMessage.not_before <= now))
+                .order_by(OutboxMessage.id))
             found = [OutgoingReply.from_row(row) for row in rows]
+            self.next_due = session.scalar(
+                select(func.min(OutboxMessage.not_before))
+                .where(live, OutboxMessage.not_before > now))
         self._may_hold = bool(found)
         return found
 
     def update(self, item: OutgoingReply) -> None:
         with self.db.session() as session:
-            row = session.scalar(select(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))
-            if row is not None:
-                row.room_id = item.room_id
-                row.attempts = item.attempts
+            session.execute(update(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id)
+                            .values(room_id=item.room_id, attempts=item.attempts))
 
-    def remove(self, item: OutgoingReply) -> None:
+    def set_aside(self, item: OutgoingReply, error: str, now: datetime) -> None:
+        """Never tried again; kept for the operator (and reached by forget-me)."""
         with self.db.session() as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id)
+                            .values(set_aside_at=now, last_error=error[:2000],
+                                    attempts=item.attempts))
+
+    def prune_set_aside(self, now: datetime) -> int:
+        """Forgets messages set aside more than ``KEEP_SET_ASIDE`` ago (they name people)."""
+        with self.db.session() as session:
+            gone = session.execute(delete(OutboxMessage).where(
+                OutboxMessage.set_aside_at < now - KEEP_SET_ASIDE))
+            return int(getattr(gone, "rowcount", 0) or 0)
+
+    def remove(self, item: OutgoingReply, session: Session | None = None) -> None:
+        if session is not None:
             session.execute(delete(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))
+            return
+        with self.db.session() as own:
+            own.execute(delete(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))

@@ -2,7 +2,9 @@
 
 Start-up order: migrate the database (a schema from a newer salonbot stops here with one
 line and exit 1), log in (reusing the saved device), join the staff room, then sync until
-told to stop. An unreachable homeserver is waited for with back-off, at start as later;
+told to stop. The scheduler (``bot.scheduler``) starts once the first sync is handled, so
+jobs that fell due while the bot was down run with the rooms' state known, and stops with
+the bot. An unreachable homeserver is waited for with back-off, at start as later;
 only refused credentials end the run (exit 1). A stop finishes the batch being handled (for
 at most ``shutdown_grace`` seconds; anything cut short is handled again at the next start),
 closes the connection and the database, and returns 0.
@@ -17,21 +19,25 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from nio import AsyncClient, JoinResponse
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.clock import SystemClock
 from bot.commands import Registry
 from bot.config import Config
-from bot.db import Database, Salon
+from bot.db import Database, Salon, ScheduledJob
 from bot.db.migrate import SchemaError, upgrade
+from bot.jobs import JobRunner, job_transaction_key
 from bot.matrix import ledger
 from bot.matrix.crypto import LateKeys
 from bot.matrix.direct import DirectRooms
 from bot.matrix.invites import Invites
-from bot.matrix.outbox import Outbox
+from bot.matrix.notices import Notices
+from bot.matrix.outbox import Outbox, outgoing
 from bot.matrix.retry import (
     TRANSIENT_ERRORS,
     Backoff,
@@ -44,7 +50,9 @@ from bot.matrix.rooms import MatrixRooms
 from bot.matrix.sender import ReplySender
 from bot.matrix.session import LoginFailed, log_in, new_client
 from bot.matrix.sync import SyncLoop, SyncOptions, TokenRevoked
+from bot.replies import Reply
 from bot.router import Router
+from bot.scheduler import DEFAULT_HORIZON, Scheduler
 
 log = logging.getLogger("salonbot.matrix.runner")
 
@@ -58,6 +66,7 @@ class RuntimeOptions:
     #: Set once the first sync after the start has been handled.
     ready: asyncio.Event | None = None
     shutdown_grace: float = 5.0
+    scheduler_horizon: timedelta = DEFAULT_HORIZON
 
 
 def _quiet_nio() -> None:
@@ -113,32 +122,76 @@ def _reserved_rooms(router: Router, db: Database) -> Callable[[str], bool]:
     return reserved
 
 
-def _sync_loop(client: AsyncClient, router: Router, db: Database, config: Config,
-               options: RuntimeOptions, started: float) -> SyncLoop:
+@dataclass
+class Runtime:
+    """The pieces of a running bot, wired together once."""
+
+    loop: SyncLoop
+    sender: ReplySender
+    scheduler: Scheduler
+
+
+def _room_name(client: AsyncClient) -> Callable[[str], str]:
+    def name(room_id: str) -> str:
+        room = client.rooms.get(room_id)
+        return room.display_name if room is not None else room_id
+
+    return name
+
+
+def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
+             options: RuntimeOptions, started: float) -> Runtime:
     reserved = _reserved_rooms(router, db)
+    clock = router.clock
+    outbox = Outbox(db)
+    notices = Notices(db=db, outbox=outbox, clock=clock, timezone=config.bot.timezone,
+                      language_for=router.language_for, room_name=_room_name(client))
     direct = DirectRooms(client, encrypt=config.matrix.encrypt_new_rooms, reserved=reserved)
     invites = Invites(client, is_allowed=router.is_allowed,
                       language=config.bot.default_language,
-                      staff_room=lambda: router.staff_room_id)
-    return SyncLoop(
-        client=client, router=router, db=db,
-        sender=ReplySender(client, Outbox(db), direct, router.clock, options.stats),
-        invites=invites, late_keys=LateKeys(client), clock=router.clock, stats=options.stats,
-        options=options.sync, is_reserved=reserved,
-        on_ready=options.ready.set if options.ready is not None else None, started=started,
+                      staff_room=lambda: router.staff_room_id,
+                      on_give_up=notices.invite_failed)
+    sender = ReplySender(client, outbox, direct, clock, options.stats, watch=router.watch,
+                         undeliverable=notices.undeliverable)
+
+    def unreadable(sender_id: str, room_id: str, event_id: str, sent_ms: int) -> None:
+        notices.unreadable(sender_id, room_id, event_id,
+                           datetime.fromtimestamp(sent_ms / 1000, UTC))
+
+    def stage(session: Session, job: ScheduledJob, replies: list[Reply]) -> None:
+        outbox.stage(session, outgoing(replies, room_id=job.room_id or "", event_id=None,
+                                       now=clock.now(), txn_key=job_transaction_key(job)))
+
+    runner = JobRunner(db=db, clock=clock, handlers=router.registry.job_handler,
+                       context_for=router.job_context, stage=stage)
+    scheduler = Scheduler(db=db, clock=clock, runner=runner, after_run=sender.wake,
+                          horizon=options.scheduler_horizon)
+    router.jobs.armed = scheduler.armed
+
+    def ready() -> None:
+        scheduler.start()
+        if options.ready is not None:
+            options.ready.set()
+
+    loop = SyncLoop(
+        client=client, router=router, db=db, sender=sender, invites=invites,
+        late_keys=LateKeys(client, on_give_up=unreadable), clock=clock, stats=options.stats,
+        options=options.sync, is_reserved=reserved, on_ready=ready, started=started,
+        notices=notices,
     )
+    return Runtime(loop=loop, sender=sender, scheduler=scheduler)
 
 
 async def run_bot(
     config: Config,
+    registry: Registry,
     *,
     stop: asyncio.Event | None = None,
-    registry: Registry | None = None,
     options: RuntimeOptions | None = None,
 ) -> int:
     """Run until ``stop`` is set; 0 after a clean stop, 1 when the bot cannot (go on) run.
 
-    ``registry`` replaces the handlers' registry (tests add commands to it).
+    ``registry`` holds the commands, hooks and job handlers (``bot.cli`` picks the areas).
     """
     started = time.monotonic()
     stop = stop or asyncio.Event()
@@ -151,10 +204,6 @@ async def run_bot(
     except OperationalError as err:
         return _fail(f"cannot open the database {config.database.url.split('://')[0]}:// "
                      f"({err.orig}); check database.url")
-    if registry is None:
-        from handlers import build_registry
-
-        registry = build_registry()
     db = Database(config.database.url)
     client = new_client(config.matrix)
     watch_rate_limits(client, options.stats)
@@ -170,14 +219,21 @@ async def run_bot(
         pruned = ledger.prune_handled(db)
         if pruned:
             log.info("forgot %d old handled-event ids", pruned)
-        loop = _sync_loop(client, router, db, config, options, started)
+        forgotten = Outbox(db).prune_set_aside(router.clock.now())
+        if forgotten:
+            log.info("forgot %d messages set aside more than a week ago", forgotten)
+        router.watch.load(db)
+        runtime = _runtime(client, router, db, config, options, started)
         log.info("running as %s (device %s); syncing", client.user_id, client.device_id)
         try:
-            await _run_until_stopped(loop, stop, options.shutdown_grace)
+            await _run_until_stopped(runtime.loop, stop, options.shutdown_grace)
         except TokenRevoked as err:
             return _fail(f"the homeserver no longer accepts the bot's access token ({err}); "
                          "set matrix.password to log in again, or give a new "
                          "matrix.access_token")
+        finally:
+            runtime.scheduler.shutdown()
+            runtime.sender.stop()
         log.info("stopped")
         return 0
     finally:
@@ -204,7 +260,7 @@ async def _run_until_stopped(loop: SyncLoop, stop: asyncio.Event, grace: float) 
         syncing.result()  # raises what ended the loop (TokenRevoked)
 
 
-async def _main_with_signals(config: Config) -> int:
+async def _main_with_signals(config: Config, registry: Registry) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -216,15 +272,15 @@ async def _main_with_signals(config: Config) -> int:
     for signum in signals:
         loop.add_signal_handler(signum, on_signal, signum)
     try:
-        return await run_bot(config, stop=stop)
+        return await run_bot(config, registry, stop=stop)
     finally:
         for signum in signals:
             loop.remove_signal_handler(signum)
 
 
-def main(config: Config) -> int:
+def main(config: Config, registry: Registry) -> int:
     """Entry for ``salonbot run``: SIGTERM and SIGINT stop the bot cleanly with exit code 0."""
-    return asyncio.run(_main_with_signals(config))
+    return asyncio.run(_main_with_signals(config, registry))
 
 
 if __name__ == "__main__":

@@ -2,15 +2,25 @@
 
 In the room of the command it is a reply to the command (``m.in_reply_to``). In encrypted
 rooms it is encrypted for every device of every member, verified or not (see
-docs/security.md). A reply that cannot be delivered now stays in the outbox and is tried
-again after the next sync; one that can never be delivered is logged as an error, never
-dropped silently.
+docs/security.md). A message that cannot be delivered now stays in the outbox and is tried
+again at the next flush: after every sync, after a job ran, and when a held-back message
+falls due (a timer, so it leaves within a second of its time, not at the next sync).
+
+No message stalls the others: each is tried on its own, one that fails with an error of ours
+is tried ``MAX_ERRORS`` times, one the homeserver refuses is not tried again, and one that
+cannot be delivered for ``GIVE_UP_AFTER`` is given up. Those are set aside (kept for the
+operator, logged as errors) and the person whose command it answered is told in a direct
+chat. Messages to one room keep their order: once one has to wait, the later ones to the
+same room wait too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -23,16 +33,25 @@ from nio import (
 )
 
 from bot.clock import Clock
+from bot.db import is_transient
 from bot.matrix.direct import DirectRooms
 from bot.matrix.outbox import Outbox, OutgoingReply
 from bot.matrix.retry import TRANSIENT_ERRORS, RuntimeStats, http_status, with_retries
+from bot.watch import Watch
 
 log = logging.getLogger("salonbot.matrix.sender")
 
-#: How long an undeliverable reply is kept before it is given up (and logged as an error).
-GIVE_UP_AFTER = timedelta(hours=24)
-#: How long a reply waits for a room the bot does not know (yet) before it is given up.
+#: How long an undeliverable message is kept before it is given up. Synapse keeps a device's
+#: transaction ids for 24 hours, so a resend within this time can never post twice.
+GIVE_UP_AFTER = timedelta(hours=20)
+#: How long a message waits for a room the bot does not know (yet) before it is given up.
 UNKNOWN_ROOM_GRACE = timedelta(minutes=10)
+#: Attempts that ended in an error of the bot's own (a bug, a malformed row) before the
+#: message is set aside.
+MAX_ERRORS = 3
+
+#: Tells the person who asked that their answer could not be delivered (see notices).
+Undeliverable = Callable[[OutgoingReply, str], None]
 
 
 class Outcome(enum.Enum):
@@ -62,48 +81,109 @@ def reply_content(item: OutgoingReply) -> tuple[str, dict[str, Any]]:
 
 class ReplySender:
     def __init__(self, client: AsyncClient, outbox: Outbox, direct: DirectRooms, clock: Clock,
-                 stats: RuntimeStats) -> None:
+                 stats: RuntimeStats, watch: Watch | None = None,
+                 undeliverable: Undeliverable | None = None) -> None:
         self.client = client
         self.outbox = outbox
         self.direct = direct
         self.clock = clock
         self.stats = stats
+        self.watch = watch or Watch()
+        self.undeliverable = undeliverable
+        self._flushing = asyncio.Lock()
+        self._timer: asyncio.TimerHandle | None = None
+        self._woken: asyncio.Task[None] | None = None
+
+    @property
+    def db(self) -> Any:
+        return self.outbox.db
 
     async def flush(self) -> None:
-        """Try every pending reply in order.
+        """Try every message that is due, in order; then set a timer for the next one."""
+        async with self._flushing:
+            await self._flush()
+        self._arm_timer()
 
-        Replies to one room keep their order: once one has to wait, the later ones to the
-        same room wait too. When the homeserver is unreachable the rest waits for the next
-        round, which the sync loop starts once it can reach the server again.
-        """
+    async def _flush(self) -> None:
         waiting: set[str] = set()
-        for item in self.outbox.pending():
-            target = item.room_id or f"direct:{item.direct_to}"
-            if target in waiting:
+        for item in self.outbox.pending(self.clock.now()):
+            if item.target in waiting:
                 continue
-            outcome = await self._deliver(item)
+            try:
+                outcome = await self._deliver(item)
+            except Exception as err:
+                if is_transient(err):
+                    raise
+                ref = secrets.token_hex(4)
+                log.exception("message %s to %s failed with an error ref=%s", item.txn_id,
+                              item.target, ref)
+                item.attempts += 1
+                waiting.add(item.target)
+                if item.attempts >= MAX_ERRORS:
+                    await self._give_up(item, f"error ref={ref}: {type(err).__name__}")
+                else:
+                    await self._locked(self.outbox.update, item)
+                continue
             if outcome is Outcome.SENT:
-                self.stats.replies_sent += 1
-                self.outbox.remove(item)
                 continue
             if outcome is Outcome.FAILED:
-                self.stats.replies_failed += 1
-                self.outbox.remove(item)
+                await self._give_up(item, "refused")
                 continue
-            waiting.add(target)
+            waiting.add(item.target)
             item.attempts += 1
-            if self._expired(item):
-                log.error("giving up reply %s to %s after %d attempts: it could not be "
-                          "delivered", item.txn_id, target, item.attempts)
-                self.stats.replies_failed += 1
-                self.outbox.remove(item)
+            if self.clock.now() - item.created > GIVE_UP_AFTER:
+                await self._give_up(item, f"not deliverable for {GIVE_UP_AFTER}")
             else:
-                self.outbox.update(item)
+                await self._locked(self.outbox.update, item)
             if outcome is Outcome.OFFLINE:
                 break
 
-    def _expired(self, item: OutgoingReply) -> bool:
-        return self.clock.now() - item.created > GIVE_UP_AFTER
+    async def _locked(self, action: Callable[..., None], *args: Any) -> None:
+        """Outbox writes wait for a command that holds the database (see work_lock)."""
+        async with self.db.work_lock:
+            action(*args)
+
+    async def _give_up(self, item: OutgoingReply, why: str) -> None:
+        log.error("giving up message %s to %s after %d attempts (%s); set aside",
+                  item.txn_id, item.target, item.attempts, why)
+        self.stats.replies_failed += 1
+        await self._locked(self.outbox.set_aside, item, why, self.clock.now())
+        if self.undeliverable is not None:
+            await self._locked(self.undeliverable, item, why)
+
+    def _arm_timer(self) -> None:
+        """Wake up when the earliest held-back message falls due."""
+        due = self.outbox.next_due
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if due is None:
+            return
+        delay = max(0.0, (due - self.clock.now()).total_seconds())
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_later(delay + 0.01, self.wake)
+
+    def wake(self) -> None:
+        """Flush soon, in a task of its own (from a timer or a job that staged messages)."""
+        if self._woken is not None and not self._woken.done():
+            return
+        self._woken = asyncio.get_running_loop().create_task(self._flush_quietly())
+
+    async def _flush_quietly(self) -> None:
+        try:
+            await self.flush()
+        except (*TRANSIENT_ERRORS,) as err:
+            log.warning("flush postponed (%s); the next sync tries again", type(err).__name__)
+        except Exception as err:
+            if not is_transient(err):
+                raise
+            log.warning("flush postponed: the database is away; the next sync tries again")
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._woken is not None and not self._woken.done():
+            self._woken.cancel()
 
     async def _resolve_room(self, item: OutgoingReply) -> str | None:
         if item.room_id is not None:
@@ -116,8 +196,17 @@ class ReplySender:
                 return None
         item.room_id = room_id
         # Remember the room before sending, so a retry does not open a second chat.
-        self.outbox.update(item)
+        await self._locked(self.outbox.update, item)
         return room_id
+
+    async def _sent(self, item: OutgoingReply, event_id: str) -> None:
+        self.stats.replies_sent += 1
+        async with self.db.work_lock:
+            with self.db.session() as session:
+                self.outbox.remove(item, session)
+                if item.watch_key and item.room_id:
+                    self.watch.watch_event(session, event_id=event_id, room_id=item.room_id,
+                                           key=item.watch_key, at=self.clock.now())
 
     async def _deliver(self, item: OutgoingReply) -> Outcome:
         try:
@@ -130,10 +219,10 @@ class ReplySender:
         if room is None:
             # A room the bot has just opened or joined is known after the next sync.
             if self.clock.now() - item.created > UNKNOWN_ROOM_GRACE:
-                log.error("reply %s not delivered: the bot is not in room %s", item.txn_id,
+                log.error("message %s not delivered: the bot is not in room %s", item.txn_id,
                           room_id)
                 return Outcome.FAILED
-            log.info("reply %s waits until room %s is synced", item.txn_id, room_id)
+            log.info("message %s waits until room %s is synced", item.txn_id, room_id)
             return Outcome.LATER
         event_type, content = reply_content(item)
         try:
@@ -142,26 +231,27 @@ class ReplySender:
             response = await with_retries(
                 lambda: self.client.room_send(room_id, event_type, content, tx_id=item.txn_id,
                                               ignore_unverified_devices=True),
-                what=f"sending reply {item.txn_id}", attempts=3)
+                what=f"sending message {item.txn_id}", attempts=3)
         except TRANSIENT_ERRORS as err:
-            log.warning("reply %s not sent, homeserver unreachable (%s); kept for later",
+            log.warning("message %s not sent, homeserver unreachable (%s); kept for later",
                         item.txn_id, type(err).__name__)
             return Outcome.OFFLINE
         except (LocalProtocolError, SendRetryError) as err:
-            log.warning("reply %s not sent yet (%s); kept for later", item.txn_id, err)
+            log.warning("message %s not sent yet (%s); kept for later", item.txn_id, err)
             return Outcome.LATER
         if isinstance(response, RoomSendResponse):
-            log.debug("reply %s sent as %s", item.txn_id, response.event_id)
+            log.debug("message %s sent as %s", item.txn_id, response.event_id)
+            await self._sent(item, response.event_id)
             return Outcome.SENT
         assert isinstance(response, ErrorResponse)
         status = http_status(response)
         if status == 401:
-            log.warning("reply %s not sent: the access token is no longer accepted; kept for "
-                        "the next start", item.txn_id)
+            log.warning("message %s not sent: the access token is no longer accepted; kept "
+                        "for the next start", item.txn_id)
             return Outcome.OFFLINE
-        if status >= 500 or status == 0:
-            log.warning("reply %s not sent (%s); kept for later", item.txn_id, response)
+        if status >= 500 or status == 0 or status == 429:
+            log.warning("message %s not sent (%s); kept for later", item.txn_id, response)
             return Outcome.LATER
-        log.error("reply %s to %s refused by the homeserver: %s", item.txn_id, room_id,
+        log.error("message %s to %s refused by the homeserver: %s", item.txn_id, room_id,
                   response)
         return Outcome.FAILED

@@ -9,6 +9,14 @@ stored only after the whole batch. A failure backs off (1 s doubling to 60 s) an
 again from the same position; recorded events are skipped, so nothing is answered twice.
 What a command did on the homeserver before a crash cut it short (a created room) is not
 undone, and the command runs again: docs/security.md says what that means for ``open``.
+
+Only commands, membership changes and what ``bot.watch`` asks for (talk in a recording room;
+reactions, edits, redactions and poll answers about a watched event) reach the database;
+other talk is decided on in memory. No item stalls the others for long: an event that fails
+with a bug is recorded and skipped; one that fails with a database error while the database
+is otherwise healthy is tried ``MAX_DB_ATTEMPTS`` times, then answered with an apology; a
+room whose missed events cannot be fetched is tried ``MAX_GAP_ATTEMPTS`` times, then the
+room is told what was missed.
 """
 
 from __future__ import annotations
@@ -31,15 +39,15 @@ from nio import (
     SyncError,
     SyncResponse,
 )
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.db import Database
+from bot.db import Database, is_transient
 from bot.matrix import ledger
 from bot.matrix.crypto import LateKeys, housekeeping
 from bot.matrix.events import Routed, classify, fresh_part, is_own_join
 from bot.matrix.invites import Invites
+from bot.matrix.notices import Notices
 from bot.matrix.outbox import OutgoingReply, outgoing
 from bot.matrix.retry import (
     TRANSIENT_ERRORS,
@@ -50,7 +58,8 @@ from bot.matrix.retry import (
 )
 from bot.matrix.sender import ReplySender
 from bot.replies import Reply
-from bot.router import Incoming, OnCommit, Router
+from bot.router import Incoming, Router
+from bot.watch import Watch
 
 log = logging.getLogger("salonbot.matrix.sync")
 
@@ -59,6 +68,13 @@ MAX_GAP_PAGES = 50
 #: The position is stored after a batch that recorded something, else at most this often.
 #: Resuming from an older position is safe (recorded events are skipped), only slower.
 POSITION_EVERY_S = 30.0
+#: Database failures of one event, with the database otherwise healthy, before the event is
+#: answered with an apology instead of being tried again.
+MAX_DB_ATTEMPTS = 3
+#: Rounds in which one room's missed events could not be fetched before the gap is given up.
+MAX_GAP_ATTEMPTS = 3
+#: Kinds that are about another event: they matter only when that event is watched.
+RELATED_KINDS = frozenset({"edit", "redaction", "reaction", "poll_response"})
 
 
 @dataclass
@@ -97,6 +113,8 @@ class SyncLoop:
         is_reserved: Callable[[str], bool],
         on_ready: Callable[[], None] | None = None,
         started: float | None = None,
+        notices: Notices | None = None,
+        watch: Watch | None = None,
     ) -> None:
         self.client = client
         self.router = router
@@ -110,8 +128,12 @@ class SyncLoop:
         self.is_reserved = is_reserved
         self.on_ready = on_ready
         self.started = time.monotonic() if started is None else started
+        self.notices = notices
+        self.watch = watch or router.watch
         self._recorded = False  # since the position was last stored
         self._position_saved_at = 0.0
+        self._db_failures: dict[str, int] = {}
+        self._gap_failures: dict[str, int] = {}
 
     @property
     def bot(self) -> str:
@@ -235,9 +257,14 @@ class SyncLoop:
                                                    direction=MessageDirection.back, limit=100)
             if not isinstance(page, RoomMessagesResponse):
                 status = http_status(page)
-                if status >= 500 or status == 0:
-                    raise SyncFailed(f"fetching the missed events of {room_id}: {page}")
-                log.warning("could not fetch the missed events of %s: %s", room_id, page)
+                failures = self._gap_failures[room_id] = self._gap_failures.get(room_id, 0) + 1
+                if (status >= 500 or status == 0) and failures < MAX_GAP_ATTEMPTS:
+                    raise SyncFailed(f"fetching the missed events of {room_id} (attempt "
+                                     f"{failures} of {MAX_GAP_ATTEMPTS}): {page}")
+                log.error("could not fetch the missed events of %s (%s); the room is told "
+                          "what it may have missed", room_id, page)
+                self._gap_failures.pop(room_id, None)
+                self._tell_missed(room_id)
                 break
             newest_first.extend(page.chunk)
             if not page.chunk or not page.end or page.end == token:
@@ -246,9 +273,16 @@ class SyncLoop:
         else:
             log.error("more than %d pages of events missed in %s; the oldest are skipped",
                       MAX_GAP_PAGES, room_id)
+            self._tell_missed(room_id)
+        self._gap_failures.pop(room_id, None)
         log.info("fetched %d events of %s sent while the bot was away", len(newest_first),
                  room_id)
         return list(reversed(newest_first))
+
+    def _tell_missed(self, room_id: str) -> None:
+        if self.notices is not None:
+            self.notices.missed(room_id, ledger.position_time(self.db), self.clock.now())
+            self._recorded = True
 
     def _is_direct(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
@@ -257,24 +291,63 @@ class SyncLoop:
     async def _handle(self, room_id: str, event: Event, since: str | None) -> None:
         """One event, guarded: an event that breaks anything here (a malformed one, or a
         bug) is logged with a reference and recorded as handled, so it is not tried again
-        with every retry of the batch and the events after it are still handled. Only an
-        unreachable homeserver or a failing database stops the batch, to be retried as a
-        whole: skipping the event then would lose a command without an answer."""
+        with every retry of the batch and the events after it are still handled. An
+        unreachable homeserver or a database that is down or locked stops the batch, to be
+        retried as a whole: skipping the event then would lose a command without an answer.
+        But a database error that comes back while the database is healthy is the event's
+        own: after ``MAX_DB_ATTEMPTS`` it is answered with an apology and recorded."""
+        event_id = getattr(event, "event_id", None)
         try:
             await self._handle_event(room_id, event, since)
-        except (*TRANSIENT_ERRORS, OperationalError, InterfaceError):
+            if isinstance(event_id, str):
+                self._db_failures.pop(event_id, None)
+        except TRANSIENT_ERRORS:
             raise
-        except Exception:
-            event_id = getattr(event, "event_id", None)
+        except Exception as err:
+            if is_transient(err) and not await self._gives_up_on(event_id, err):
+                raise
+            ref = secrets.token_hex(4)
             log.exception("event %s in %s could not be handled ref=%s; skipped", event_id,
-                          room_id, secrets.token_hex(4))
+                          room_id, ref)
             if isinstance(event_id, str) and event_id:
-                with self.db.session() as session:
-                    if not ledger.is_handled(session, event_id):
-                        ledger.mark_handled(session, event_id, room_id, self.clock.now())
-                        self._recorded = True
+                self._db_failures.pop(event_id, None)
+                try:
+                    await self._handle_event(room_id, event, since, apology=ref)
+                except Exception as again:
+                    if is_transient(again):
+                        raise
+                    with self.db.session() as session:
+                        if not ledger.is_handled(session, event_id):
+                            ledger.mark_handled(session, event_id, room_id, self.clock.now())
+                self._recorded = True
 
-    async def _handle_event(self, room_id: str, event: Event, since: str | None) -> None:
+    async def _gives_up_on(self, event_id: object, err: BaseException) -> bool:
+        """Whether a database error is this event's own (the database answers others)."""
+        if not isinstance(event_id, str):
+            return False
+        failures = self._db_failures[event_id] = self._db_failures.get(event_id, 0) + 1
+        log.warning("database error while handling %s (attempt %d of %d): %s", event_id,
+                    failures, MAX_DB_ATTEMPTS, type(err).__name__)
+        if failures < MAX_DB_ATTEMPTS:
+            return False
+        return await asyncio.to_thread(self.db.healthy)
+
+    def _wanted(self, room_id: str, routed: Routed) -> str | None:
+        """The hook kind (or ``command``) an event goes to, or None when it needs nothing:
+        decided in memory, so ordinary talk costs no database work."""
+        if routed.kind == "message":
+            if self.router.is_command(routed.body):
+                return "command"
+            return "talk" if self.watch.is_recording(room_id) else None
+        if routed.kind in RELATED_KINDS:
+            key = self.watch.key_of(routed.relates_to)
+            if key is None and not self.watch.is_recording(room_id):
+                return None
+            routed.payload["relates_key"] = key
+        return routed.kind
+
+    async def _handle_event(self, room_id: str, event: Event, since: str | None,
+                            apology: str | None = None) -> None:
         if isinstance(event, MegolmEvent):
             decrypted = self.late_keys.try_decrypt(event, room_id)
             if decrypted is None:
@@ -284,9 +357,8 @@ class SyncLoop:
         routed = classify(event, self.bot)
         if routed is None:
             return
-        if routed.kind == "message" and not self.router.is_command(routed.body):
-            return  # ordinary talk: nothing to answer, so nothing to record
-        if routed.kind != "message" and not self.router.registry.hooks(routed.kind):
+        kind = self._wanted(room_id, routed)
+        if kind is None or (kind != "command" and not self.router.registry.hooks(kind)):
             return
         with self.db.session() as session:
             if ledger.is_handled(session, routed.event_id):
@@ -296,23 +368,28 @@ class SyncLoop:
         def record(session: Session, replies: list[Reply]) -> None:
             """Marks the event handled and stages its replies in the handler's transaction."""
             items = outgoing(replies, room_id=room_id, event_id=routed.event_id,
-                             now=self.clock.now())
+                             now=self.clock.now(), requested_by=routed.sender)
             ledger.mark_handled(session, routed.event_id, room_id, self.clock.now())
             self.sender.outbox.stage(session, items)
             self._recorded = True
             recorded[:] = items
 
-        await self._route(room_id, routed, record)
-        if routed.kind == "message" and recorded:
+        if apology is not None:
+            if kind == "command":
+                await self.router.apologise(self._incoming(room_id, routed), record, apology)
+            else:
+                async with self.db.unit() as session:
+                    record(session, [])
+        elif kind == "command":
+            await self.router.handle(self._incoming(room_id, routed), record)
+        else:
+            await self.router.handle_event(kind, routed.sender, room_id, routed.payload,
+                                           record)
+        if kind == "command" and recorded:
             self.stats.commands_handled += 1
         if recorded:
             await self.sender.flush()
 
-    async def _route(self, room_id: str, routed: Routed, record: OnCommit) -> None:
-        if routed.kind == "message":
-            await self.router.handle(Incoming(
-                sender=routed.sender, room_id=room_id, body=routed.body,
-                event_id=routed.event_id, is_direct=self._is_direct(room_id)), record)
-        else:
-            await self.router.handle_event(routed.kind, routed.sender, room_id,
-                                           routed.payload, record)
+    def _incoming(self, room_id: str, routed: Routed) -> Incoming:
+        return Incoming(sender=routed.sender, room_id=room_id, body=routed.body,
+                        event_id=routed.event_id, is_direct=self._is_direct(room_id))
