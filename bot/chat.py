@@ -2,8 +2,11 @@
 
 Plain lines go through ``Router.handle`` exactly as a Matrix message would; membership
 changes (invitations, kicks) go to the ``member`` hooks as the Matrix runtime delivers them
-after a sync. Lines starting with ``/`` play the person's client: switch room, switch user,
-accept an invitation, leave. The handler tests drive the same ``ChatSession``.
+after a sync. Scheduled jobs run through the same ``JobRunner`` as on Matrix, when the clock
+says they are due: ``/wait 1h`` moves the clock forward and shows what the bot then posts
+(a reminder, say), as do replies held back until a time. Lines starting with ``/`` play the
+person's client: switch room, switch user, accept an invitation, leave. The handler tests
+drive the same ``ChatSession``.
 """
 
 from __future__ import annotations
@@ -13,18 +16,20 @@ import contextlib
 import itertools
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, MovableClock
 from bot.commands import Registry
 from bot.config import USER_ID_RE, Config, parse_config
-from bot.db import Database, Salon
+from bot.db import Database, Salon, ScheduledJob
 from bot.db.migrate import upgrade
+from bot.durations import parse_duration
 from bot.i18n import Translator, normalise_language, translator
+from bot.jobs import JobRunner
 from bot.localrooms import LocalRooms, MembershipChange
 from bot.replies import Reply
 from bot.rooms import RoomError
@@ -68,10 +73,48 @@ class ChatSession:
         upgrade(db_url)
         self.db = Database(db_url)
         self.rooms = rooms or LocalRooms(self.config.matrix.user_id)
+        self.clock = clock or MovableClock()
         self.router = Router(registry or build_registry(), self.db, self.rooms, self.config,
-                             clock or SystemClock())
+                             self.clock)
+        self.router.watch.load(self.db)
         self._event_numbers = itertools.count(1)
         self._direct: dict[str, str] = {}
+        self._held: list[Reply] = []
+        self._job_replies: list[Reply] = []
+        self.job_runner = JobRunner(db=self.db, clock=self.clock,
+                              handlers=self.router.registry.job_handler,
+                              context_for=self.router.job_context, stage=self._stage_job)
+
+    def _stage_job(self, _session: object, job: ScheduledJob, replies: list[Reply]) -> None:
+        room = job.room_id
+        self._job_replies += [r if r.room_id or r.direct_to or room is None
+                              else replace(r, room_id=room) for r in replies]
+
+    def _hold(self, replies: list[Reply]) -> list[Reply]:
+        """Replies to show now; those with a ``not_before`` still ahead wait for the clock."""
+        now = self.clock.now()
+        later = [r for r in replies if r.not_before is not None and r.not_before > now]
+        self._held += later
+        return [r for r in replies if r not in later]
+
+    async def run_due(self) -> Turn:
+        """What falls due by the clock now: held-back replies and scheduled jobs."""
+        now = self.clock.now()
+        due = [r for r in self._held if r.not_before is None or r.not_before <= now]
+        self._held = [r for r in self._held if r not in due]
+        await self.job_runner.run_due()
+        replies, self._job_replies = due + self._job_replies, []
+        turn = await self.sync()
+        return Turn(replies=replies + turn.replies, changes=turn.changes)
+
+    async def wait(self, text: str) -> Turn:
+        """``/wait 2h``: the clock moves forward (if it can) and what falls due is shown."""
+        delta = parse_duration(text)
+        advance = getattr(self.clock, "advance", None)
+        if advance is None:
+            raise ValueError("this clock cannot be moved")
+        advance(seconds=delta.total_seconds())
+        return await self.run_due()
 
     def direct_room(self, user_id: str) -> str:
         """The user's direct chat with the bot, opened on first use."""
@@ -84,9 +127,11 @@ class ChatSession:
         incoming = Incoming(sender=user_id, room_id=room_id, body=body,
                             event_id=f"$chat-{next(self._event_numbers)}",
                             is_direct=bool(room and room.is_direct))
-        replies = await self.router.handle(incoming)
+        replies = self._hold(await self.router.handle(incoming))
         turn = await self.sync()
-        return Turn(replies=replies + turn.replies, changes=turn.changes)
+        due = await self.run_due()
+        return Turn(replies=replies + turn.replies + due.replies,
+                    changes=turn.changes + due.changes)
 
     async def join(self, user_id: str, room_id: str) -> Turn:
         """The person accepts an invitation in their client."""
@@ -103,8 +148,8 @@ class ChatSession:
         turn = Turn()
         for change in self.rooms.drain_changes():
             turn.changes.append(change)
-            turn.replies += await self.router.handle_event(
-                "member", change.user_id, change.room_id, change.payload())
+            turn.replies += self._hold(await self.router.handle_event(
+                "member", change.user_id, change.room_id, change.payload()))
         return turn
 
     def salon_of_room(self, room_id: str) -> Salon | None:
@@ -223,7 +268,9 @@ class ChatRepl:
             self.say(t._("Chat commands: /rooms lists your rooms; /room <#number or room id> "
                          "goes to a room and accepts an invitation to it; /as <@user:server> "
                          "makes you someone else; /leave leaves the room as your Matrix app "
-                         "would; /quit ends the chat. Everything else goes to the bot."))
+                         "would; /wait <time> moves the clock forward (like /wait 1h) and shows "
+                         "what I post meanwhile; /quit ends the chat. Everything else goes to "
+                         "the bot."))
         elif name == "rooms":
             self.list_rooms(t)
         elif name == "room":
@@ -232,6 +279,8 @@ class ChatRepl:
             self.become(argument, t)
         elif name == "leave":
             await self.leave_room(t)
+        elif name == "wait":
+            await self.wait_for(argument, t)
         else:
             self.say(t._("I don't know the chat command /{name}. /help shows them.").format(
                 name=name))
@@ -276,6 +325,16 @@ class ChatRepl:
             self.room_id = self.session.direct_room(user)
         self.say("· " + self.t._("You are now {user}, in {room}.").format(
             user=user, room=self.room_label(self.room_id)))
+
+    async def wait_for(self, argument: str, t: Translator) -> None:
+        try:
+            turn = await self.session.wait(argument)
+        except ValueError:
+            self.say(t._("Write how long to wait, like /wait 1h, /wait 30m or /wait 2d."))
+            return
+        self.say("· " + t._("The clock is now {time}.").format(
+            time=self.session.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")))
+        self.show(turn)
 
     async def leave_room(self, t: Translator) -> None:
         if self.room_id == self.session.direct_room(self.user):

@@ -30,3 +30,21 @@ class FixedClock:
         from datetime import timedelta
 
         self._now += timedelta(**delta)
+
+
+class MovableClock:
+    """The system's time plus an offset a person can move forward (``salonbot chat``'s
+    ``/wait``), so a reminder can be seen arriving without waiting for it."""
+
+    def __init__(self) -> None:
+        from datetime import timedelta
+
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.offset += timedelta(**delta)

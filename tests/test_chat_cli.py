@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +108,13 @@ def test_a_user_that_is_no_matrix_id_is_refused() -> None:
     assert result.returncode == 2
     assert "»anna« er ikke et Matrix-id. Skriv det som @navn:local." in result.stderr
     assert result.stdout == ""
+
+
+def test_wait_moves_the_terminals_clock_forward() -> None:
+    result = chat(["/wait 2d", "/wait snart"])
+    assert result.returncode == 0, result.stderr
+    shown = [line for line in result.stdout.splitlines() if "Klokken er nu" in line]
+    [line] = shown
+    moved = datetime.strptime(line.split("Klokken er nu ")[1].rstrip("."), "%Y-%m-%d %H:%M")
+    assert moved - datetime.now() > timedelta(days=1, hours=23)
+    assert "Skriv hvor længe der skal ventes, f.eks. /wait 1h" in result.stdout
