@@ -149,21 +149,22 @@ class Router:
             return await self._handle(incoming, on_commit)
 
     async def _handle(self, incoming: Incoming, on_commit: OnCommit) -> list[Reply]:
-        with self.db.session(write=True) as session:
-            try:
-                command = split(incoming.body, self.prefix)
-            except ParseError:
+        try:
+            command = split(incoming.body, self.prefix)
+        except ParseError:
+            with self.db.session(write=True) as session:
                 t = translator(self.language_for(session, incoming.sender, incoming.room_id))
                 replies = [Reply(self._unclosed_quote(typed_verb(incoming.body, self.prefix),
                                                       t))]
                 on_commit(session, replies)
                 return replies
-            if command is None or not self.is_allowed(incoming.sender):
-                t = translator(self.config.bot.default_language)
-                replies = [] if command is None else [
-                    Reply(t._("Sorry, this bot only serves the people it was set up for."))]
+        if command is None or not self.is_allowed(incoming.sender):
+            t = translator(self.config.bot.default_language)
+            replies = [] if command is None else [
+                Reply(t._("Sorry, this bot only serves the people it was set up for."))]
+            with self.db.session(write=True) as session:
                 on_commit(session, replies)
-                return replies
+            return replies
         ref = secrets.token_hex(4)
         try:
             with self.db.session(write=True) as session:
