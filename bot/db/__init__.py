@@ -2,14 +2,21 @@
 
 from bot.db.models import (
     Base,
+    FindTimePoll,
     HandledEvent,
     JobState,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
     Member,
     MemberStatus,
     OutboxMessage,
+    PollVote,
     RecordingRoom,
     Role,
     RoomSetting,
+    Rsvp,
+    RsvpAnswer,
     Salon,
     SalonStatus,
     ScheduledJob,
@@ -21,6 +28,13 @@ from bot.db.models import (
 from bot.db.session import TRANSIENT_DB_ERRORS, Database, is_transient
 
 __all__ = [
+    "FindTimePoll",
+    "Meeting",
+    "MeetingSeries",
+    "MeetingStatus",
+    "PollVote",
+    "Rsvp",
+    "RsvpAnswer",
     "Base",
     "Database",
     "HandledEvent",

@@ -7,10 +7,11 @@ docstring; ``forget-me`` must reach each of them.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -326,3 +327,119 @@ class RecordingRoom(Base):
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     started_by: Mapped[str | None] = mapped_column(String(255))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class RsvpAnswer(enum.StrEnum):
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+class MeetingSeries(Base):
+    """A weekly meeting (``every thursday 19:00 until 1 March``): its occurrences are rows of
+    ``meetings`` that keep the local wall-clock time. ``created_by`` is personal data."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    local_time: Mapped[str] = mapped_column(String(5))
+    until: Mapped[date | None] = mapped_column(Date)
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.SCHEDULED.value)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Meeting(Base):
+    """A meeting of a salon. ``number`` is what people type (``reschedule 3``), counted per
+    salon. ``sequence`` grows with every change (the calendar's SEQUENCE). ``created_by``,
+    the title and the place are text a host wrote: personal data."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("salon_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.SCHEDULED.value)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    rsvps: Mapped[list[Rsvp]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Rsvp.id")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED.value
+
+
+class Rsvp(Base):
+    """A person's answer to a meeting: personal data (user id). The last answer counts;
+    ``waitlisted`` yeses wait for a place, first come first served (``answered_at``)."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    answer: Mapped[str] = mapped_column(String(8))
+    waitlisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    via: Mapped[str] = mapped_column(String(16))
+    reaction_event_id: Mapped[str | None] = mapped_column(String(255))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    meeting: Mapped[Meeting] = relationship(back_populates="rsvps")
+
+
+class FindTimePoll(Base):
+    """A ``findtime`` poll: the times offered (JSON, UTC ISO), open until closed.
+    ``created_by`` is personal data."""
+
+    __tablename__ = "findtime_polls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    options: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"))
+
+
+class PollVote(Base):
+    """One person's choice of one time in a poll: personal data (user id). ``via`` is
+    ``poll`` (a poll answer: the person's latest answer replaces their poll votes) or
+    ``reaction`` (a keycap; its event id, so removing the reaction withdraws it)."""
+
+    __tablename__ = "poll_votes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("findtime_polls.id", ondelete="CASCADE"),
+                                         index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    option: Mapped[int] = mapped_column(Integer)
+    via: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str | None] = mapped_column(String(255))
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime())
