@@ -147,6 +147,16 @@ class DatabaseConfig(Section):
         return value
 
 
+class MeetingsConfig(Section):
+    default_duration: str = "2h"
+
+    @field_validator("default_duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
 class RemindersConfig(Section):
     before: list[str] = Field(default_factory=lambda: ["24h", "1h"])
 
@@ -184,6 +194,7 @@ class Config(Section):
     matrix: MatrixConfig
     bot: BotConfig = Field(default_factory=BotConfig)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    meetings: MeetingsConfig = Field(default_factory=MeetingsConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
