@@ -74,6 +74,15 @@ def to_html(source: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (a calendar, minutes): the reply's text is its caption."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a handler says. ``room_id`` None means "in the room the command came from, as a
     reply to it"; another room id posts there (the staff room, say) as a plain notice.
@@ -81,6 +90,8 @@ class Reply:
     ``watch`` names the posted event for later (``meeting:12:announcement``): reactions and
     answers to it then reach the hooks with that key. ``not_before`` holds it back until
     then. ``mentions`` are user ids put in ``m.mentions`` (they get a notification).
+    ``attachment`` sends a file (``m.file``, encrypted in encrypted rooms) with the text as
+    its caption.
     """
 
     source: str
@@ -90,6 +101,7 @@ class Reply:
     watch: str | None = None
     not_before: datetime | None = None
     mentions: tuple[str, ...] = ()
+    attachment: Attachment | None = None
 
     @property
     def body(self) -> str:

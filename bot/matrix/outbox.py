@@ -12,6 +12,7 @@ well inside that (``sender.GIVE_UP_AFTER``).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import uuid
@@ -23,10 +24,14 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database, OutboxMessage
-from bot.replies import Reply
+from bot.replies import Attachment, Reply
 
 #: How long a message that was set aside is kept for the operator to look at.
 KEEP_SET_ASIDE = timedelta(days=7)
+
+
+#: Where a reply's file waits in ``extra`` until the sender uploads it.
+ATTACHMENT = "salonbot.attachment"
 
 
 def transaction_id(key: str | None, index: int) -> str:
@@ -53,8 +58,16 @@ class OutgoingReply:
     watch_key: str | None = None
 
     def as_reply(self) -> Reply:
-        return Reply(self.source, room_id=self.room_id, direct_to=self.direct_to,
-                     extra=dict(self.extra))
+        extra = {k: v for k, v in self.extra.items() if k != ATTACHMENT}
+        return Reply(self.source, room_id=self.room_id, direct_to=self.direct_to, extra=extra,
+                     attachment=self.attachment())
+
+    def attachment(self) -> Attachment | None:
+        stored = self.extra.get(ATTACHMENT)
+        if not isinstance(stored, dict):
+            return None
+        return Attachment(filename=str(stored["filename"]), mimetype=str(stored["mimetype"]),
+                          data=base64.b64decode(stored["data"]))
 
     @property
     def target(self) -> str:
@@ -88,6 +101,10 @@ def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None, now: d
         extra = json.loads(json.dumps(reply.extra, default=str))
         if reply.mentions:
             extra["m.mentions"] = {"user_ids": sorted(set(reply.mentions))}
+        if reply.attachment is not None:
+            extra[ATTACHMENT] = {"filename": reply.attachment.filename,
+                                 "mimetype": reply.attachment.mimetype,
+                                 "data": base64.b64encode(reply.attachment.data).decode()}
         items.append(OutgoingReply(
             txn_id=transaction_id(key, index), source=reply.source, origin_room=room_id,
             room_id=target, reply_to=reply_to, created=now, direct_to=reply.direct_to,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import io
 import logging
 import secrets
 from collections.abc import Callable
@@ -30,13 +31,15 @@ from nio import (
     LocalProtocolError,
     RoomSendResponse,
     SendRetryError,
+    UploadResponse,
 )
 
 from bot.clock import Clock
 from bot.db import is_transient
 from bot.matrix.direct import DirectRooms
-from bot.matrix.outbox import Outbox, OutgoingReply
+from bot.matrix.outbox import ATTACHMENT, Outbox, OutgoingReply
 from bot.matrix.retry import TRANSIENT_ERRORS, RuntimeStats, http_status, with_retries
+from bot.replies import Attachment
 from bot.watch import Watch
 
 log = logging.getLogger("salonbot.matrix.sender")
@@ -66,6 +69,7 @@ def reply_content(item: OutgoingReply) -> tuple[str, dict[str, Any]]:
     key in ``extra`` posts another event type (a poll, say) with the same text fallback."""
     reply = item.as_reply()
     extra = dict(item.extra)
+    extra.pop(ATTACHMENT, None)
     event_type = str(extra.pop("event_type", "m.room.message"))
     content: dict[str, Any] = {
         "msgtype": "m.notice",
@@ -208,6 +212,26 @@ class ReplySender:
                     self.watch.watch_event(session, event_id=event_id, room_id=item.room_id,
                                            key=item.watch_key, at=self.clock.now())
 
+    async def _upload(self, attachment: Attachment, *, encrypt: bool) -> dict[str, Any] | None:
+        """The ``m.file`` keys for an uploaded file; the reply's text stays as its caption
+        (``body`` differs from ``filename``). An upload failure keeps the message for later."""
+        response, keys = await self.client.upload(
+            io.BytesIO(attachment.data), content_type=attachment.mimetype,
+            filename=attachment.filename, encrypt=encrypt, filesize=len(attachment.data))
+        if not isinstance(response, UploadResponse):
+            log.warning("upload of %s failed (%s); kept for later", attachment.filename,
+                        response)
+            return None
+        content: dict[str, Any] = {
+            "msgtype": "m.file", "filename": attachment.filename,
+            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)},
+        }
+        if encrypt and keys is not None:
+            content["file"] = {**keys, "url": response.content_uri}
+        else:
+            content["url"] = response.content_uri
+        return content
+
     async def _deliver(self, item: OutgoingReply) -> Outcome:
         try:
             room_id = await self._resolve_room(item)
@@ -226,6 +250,12 @@ class ReplySender:
             return Outcome.LATER
         event_type, content = reply_content(item)
         try:
+            attachment = item.attachment()
+            if attachment is not None:
+                file_content = await self._upload(attachment, encrypt=room.encrypted)
+                if file_content is None:
+                    return Outcome.LATER
+                content.update(file_content)
             if room.encrypted and self.client.should_query_keys:
                 await self.client.keys_query()
             response = await with_retries(
