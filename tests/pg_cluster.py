@@ -198,7 +198,9 @@ class PgCluster:
             self.init()
         pg_ctl = str(self.bindir / "pg_ctl")
         for attempt in range(3):  # the free port may be taken before postgres binds it
-            self.port = _free_port()
+            # After ``stop(keep=True)`` the cluster comes back on its port: URLs stay valid.
+            if self.port is None or attempt:
+                self.port = _free_port()
             offset = self.log_file.stat().st_size if self.log_file.exists() else 0
             try:
                 self._run(
@@ -214,14 +216,19 @@ class PgCluster:
                 if not lost_port or attempt == 2:
                     raise
 
-    def stop(self) -> None:
-        """Stop (immediate: nothing worth a checkpoint) and delete the cluster."""
+    def stop(self, *, keep: bool = False) -> None:
+        """Stop (immediate: nothing worth a checkpoint) and delete the cluster; ``keep``
+        keeps its data and port for another ``start`` (a server that goes away and comes
+        back), and stops cleanly: with ``synchronous_commit=off`` an immediate stop loses
+        the last commits."""
         if self.port is not None and (self.data_dir / "postmaster.pid").exists():
             with contextlib.suppress(PgClusterError, subprocess.TimeoutExpired):
                 self._run(
                     str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
-                    "-m", "immediate", "-w", "stop", timeout=30,
+                    "-m", "fast" if keep else "immediate", "-w", "stop", timeout=30,
                 )  # fmt: skip
+        if keep:
+            return
         self.port = None
         if self._owns_base_dir:
             shutil.rmtree(self.base_dir, ignore_errors=True)
