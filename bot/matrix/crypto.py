@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from nio import AsyncClient, Event, LocalProtocolError, MegolmEvent
@@ -46,7 +46,7 @@ class Waiting:
 
 
 #: Told when an event is given up: (sender, room id, event id, sent at in ms).
-GaveUp = Callable[[str, str, str, int], None]
+GaveUp = Callable[[str, str, str, int], Awaitable[None]]
 
 
 class LateKeys:
@@ -73,7 +73,7 @@ class LateKeys:
         with contextlib.suppress(LocalProtocolError, *TRANSIENT_ERRORS):
             await self.client.request_room_key(event)
 
-    def ready(self) -> list[tuple[str, Event]]:
+    async def ready(self) -> list[tuple[str, Event]]:
         """Events whose key has arrived meanwhile, oldest first; drops expired ones."""
         found: list[tuple[str, Event]] = []
         now = time.monotonic()
@@ -85,10 +85,10 @@ class LateKeys:
             elif now - waiting.since > self.give_up_after:
                 log.error("giving up on event %s in %s: its room key never arrived",
                           event_id, waiting.room_id)
-                del self._waiting[event_id]
                 if self.on_give_up is not None:
-                    self.on_give_up(waiting.event.sender, waiting.room_id, event_id,
-                                    waiting.event.server_timestamp)
+                    await self.on_give_up(waiting.event.sender, waiting.room_id, event_id,
+                                          waiting.event.server_timestamp)
+                del self._waiting[event_id]
         return found
 
     def oldest_position(self) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from nio import AsyncClient, InviteMemberEvent, JoinResponse, RoomLeaveResponse
 from nio.api import Api
@@ -34,7 +34,7 @@ class Invites:
 
     def __init__(self, client: AsyncClient, *, is_allowed: Callable[[str], bool],
                  language: str, staff_room: Callable[[], str | None],
-                 on_give_up: Callable[[str, str], None] | None = None) -> None:
+                 on_give_up: Callable[[str, str], Awaitable[None]] | None = None) -> None:
         self.client = client
         self.is_allowed = is_allowed
         self.language = language
@@ -63,10 +63,10 @@ class Invites:
                 return False
             log.error("could not join %s after %d attempts (%s); declining the invite",
                       room_id, failures, response)
-            del self._failures[room_id]
             await self.decline(room_id)
             if self.on_give_up is not None:
-                self.on_give_up(inviter, room_id)
+                await self.on_give_up(inviter, room_id)
+            del self._failures[room_id]
             return False
         await self.decline(room_id)
         log.info("declined the invite to %s from %s (not in bot.allowed_users)", room_id,

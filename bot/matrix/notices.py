@@ -1,6 +1,7 @@
 """What the bot tells people when it could not do what they asked: nobody is left waiting
 in silence. Each notice goes through the outbox like any reply, with a transaction id
-derived from what it is about, so it is sent once, also across a crash."""
+derived from what it is about, so it is sent once, also across a crash. Each is written under
+the database's work lock, like every unit of work (``Database.work_lock``)."""
 
 from __future__ import annotations
 
@@ -61,15 +62,15 @@ class Notices:
             self._stage(session, Reply(text, direct_to=person), room_id=item.origin_room,
                         key=f"undeliverable\x00{item.txn_id}")
 
-    def unreadable(self, sender: str, room_id: str, event_id: str, sent_at: datetime) -> None:
+    async def unreadable(self, sender: str, room_id: str, event_id: str,
+                         sent_at: datetime) -> None:
         """An encrypted message whose key never came: the sender may have written a command."""
         now = time.monotonic()
         last = self._told_unreadable.get((sender, room_id))
         if last is not None and now - last < UNREADABLE_EVERY_S:
             log.info("not telling %s again about an unreadable message in %s", sender, room_id)
             return
-        self._told_unreadable[(sender, room_id)] = now
-        with self.db.session() as session:
+        async with self.db.unit() as session:
             t = translator(self.language_for(session, sender, room_id))
             text = t._("I could not read the message you wrote in {room} at {time}: it is "
                        "encrypted, and your app did not give me the key to read it. If it "
@@ -79,11 +80,12 @@ class Notices:
                                       time=self._when(t, sent_at))
             self._stage(session, Reply(text, direct_to=sender), room_id=room_id,
                         key=f"unreadable\x00{event_id}")
+        self._told_unreadable[(sender, room_id)] = now
 
-    def missed(self, room_id: str, since: datetime | None, until: datetime) -> None:
+    async def missed(self, room_id: str, since: datetime | None, until: datetime) -> None:
         """A gap in a room that could not be filled: the senders are unknown, so the room is
         told."""
-        with self.db.session() as session:
+        async with self.db.unit() as session:
             t = translator(self.language_for(session, "", room_id))
             if since is not None:
                 text = t._("I was away and could not read everything written here between "
@@ -97,8 +99,8 @@ class Notices:
             self._stage(session, Reply(text), room_id=room_id,
                         key=f"missed\x00{room_id}\x00{until.isoformat()}")
 
-    def invite_failed(self, inviter: str, room_id: str) -> None:
-        with self.db.session() as session:
+    async def invite_failed(self, inviter: str, room_id: str) -> None:
+        async with self.db.unit() as session:
             t = translator(self.language_for(session, inviter, None))
             text = t._("You invited me to a room ({room}), but I could not join it after "
                        "several tries, so I have declined the invitation. Please invite me "

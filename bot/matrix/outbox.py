@@ -56,6 +56,9 @@ class OutgoingReply:
     not_before: datetime | None = None
     requested_by: str | None = None
     watch_key: str | None = None
+    #: Why the stored row cannot be read (its ``extra`` is not a JSON object): the sender
+    #: sets it aside like any message that fails, instead of failing every flush.
+    broken: str | None = None
 
     def as_reply(self) -> Reply:
         extra = {k: v for k, v in self.extra.items() if k != ATTACHMENT}
@@ -76,11 +79,18 @@ class OutgoingReply:
 
     @classmethod
     def from_row(cls, row: OutboxMessage) -> OutgoingReply:
+        broken = None
+        try:
+            extra = json.loads(row.extra or "{}")
+        except ValueError as err:
+            extra, broken = {}, f"unreadable extra: {err}"
+        if not isinstance(extra, dict):
+            extra, broken = {}, "unreadable extra: not an object"
         return cls(txn_id=row.txn_id, source=row.source, origin_room=row.origin_room,
                    room_id=row.room_id, reply_to=row.reply_to, created=row.created_at,
-                   direct_to=row.direct_to, extra=json.loads(row.extra or "{}"),
-                   attempts=row.attempts, not_before=row.not_before,
-                   requested_by=row.requested_by, watch_key=row.watch_key)
+                   direct_to=row.direct_to, extra=extra, attempts=row.attempts,
+                   not_before=row.not_before, requested_by=row.requested_by,
+                   watch_key=row.watch_key, broken=broken)
 
 
 def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None, now: datetime,

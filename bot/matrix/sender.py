@@ -113,6 +113,9 @@ class ReplySender:
         for item in self.outbox.pending(self.clock.now()):
             if item.target in waiting:
                 continue
+            if item.broken is not None:
+                await self._give_up(item, item.broken)
+                continue
             try:
                 outcome = await self._deliver(item)
             except Exception as err:
@@ -122,10 +125,10 @@ class ReplySender:
                 log.exception("message %s to %s failed with an error ref=%s", item.txn_id,
                               item.target, ref)
                 item.attempts += 1
-                waiting.add(item.target)
                 if item.attempts >= MAX_ERRORS:
                     await self._give_up(item, f"error ref={ref}: {type(err).__name__}")
                 else:
+                    waiting.add(item.target)
                     await self._locked(self.outbox.update, item)
                 continue
             if outcome is Outcome.SENT:
@@ -133,11 +136,11 @@ class ReplySender:
             if outcome is Outcome.FAILED:
                 await self._give_up(item, "refused")
                 continue
-            waiting.add(item.target)
             item.attempts += 1
             if self.clock.now() - item.created > GIVE_UP_AFTER:
                 await self._give_up(item, f"not deliverable for {GIVE_UP_AFTER}")
             else:
+                waiting.add(item.target)
                 await self._locked(self.outbox.update, item)
             if outcome is Outcome.OFFLINE:
                 break
