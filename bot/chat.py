@@ -79,8 +79,11 @@ class ChatSession:
         self.router.watch.load(self.db)
         self._event_numbers = itertools.count(1)
         self._direct: dict[str, str] = {}
-        self._held: list[Reply] = []
+        self._held: list[tuple[str, Reply]] = []
         self._job_replies: list[Reply] = []
+        #: Every message the bot "posted", with its event id, oldest first.
+        self.posted: list[tuple[str, str, Reply]] = []
+        self._bot_events = itertools.count(1)
         self.job_runner = JobRunner(db=self.db, clock=self.clock,
                               handlers=self.router.registry.job_handler,
                               context_for=self.router.job_context, stage=self._stage_job)
@@ -90,22 +93,78 @@ class ChatSession:
         self._job_replies += [r if r.room_id or r.direct_to or room is None
                               else replace(r, room_id=room) for r in replies]
 
-    def _hold(self, replies: list[Reply]) -> list[Reply]:
-        """Replies to show now; those with a ``not_before`` still ahead wait for the clock."""
+    def _hold(self, replies: list[Reply], room_id: str) -> list[Reply]:
+        """Replies to show now (posted: given an event id); those with a ``not_before``
+        still ahead wait for the clock."""
         now = self.clock.now()
         later = [r for r in replies if r.not_before is not None and r.not_before > now]
-        self._held += later
-        return [r for r in replies if r not in later]
+        self._held += [(room_id, r) for r in later]
+        shown = [r for r in replies if r not in later]
+        self._post(shown, room_id)
+        return shown
+
+    def _post(self, replies: list[Reply], room_id: str) -> None:
+        """Gives each message an event id, as the homeserver would, and watches those that
+        ask for it (an announcement), as the Matrix sender does once they are sent."""
+        for reply in replies:
+            event_id = f"$bot-{next(self._bot_events)}"
+            target = reply.room_id or room_id
+            self.posted.append((event_id, target, reply))
+            if reply.watch:
+                with self.db.session() as session:
+                    self.router.watch.watch_event(session, event_id=event_id, room_id=target,
+                                                  key=reply.watch, at=self.clock.now())
+
+    def event_of(self, reply: Reply) -> str:
+        """The event id a shown reply was posted as."""
+        return next(event_id for event_id, _, posted in self.posted if posted is reply)
 
     async def run_due(self) -> Turn:
         """What falls due by the clock now: held-back replies and scheduled jobs."""
         now = self.clock.now()
-        due = [r for r in self._held if r.not_before is None or r.not_before <= now]
-        self._held = [r for r in self._held if r not in due]
+        due = [(room, r) for room, r in self._held if r.not_before is None
+               or r.not_before <= now]
+        self._held = [held for held in self._held if held not in due]
+        for room, reply in due:
+            self._post([reply], room)
         await self.job_runner.run_due()
-        replies, self._job_replies = due + self._job_replies, []
+        jobs, self._job_replies = self._job_replies, []
+        for reply in jobs:
+            self._post([reply], reply.room_id or "")
         turn = await self.sync()
-        return Turn(replies=replies + turn.replies, changes=turn.changes)
+        return Turn(replies=[r for _, r in due] + jobs + turn.replies, changes=turn.changes)
+
+    async def relate(self, kind: str, user_id: str, room_id: str,
+                     payload: dict[str, object], relates_to: str | None) -> Turn:
+        """An event about another one (a reaction, a redaction, a poll answer), routed as the
+        Matrix runtime routes it: only when it relates to a watched event, or the room
+        records."""
+        hook, key = self.router.watch.hook_kind(kind, room_id, relates_to)
+        if hook is None:
+            return Turn()
+        payload = {"event_id": f"$chat-{next(self._event_numbers)}", **payload,
+                   "relates_key": key}
+        replies = self._hold(await self.router.handle_event(hook, user_id, room_id, payload),
+                             room_id)
+        return Turn(replies=replies)
+
+    async def react(self, user_id: str, room_id: str, event_id: str, key: str) -> str:
+        """The person reacts to a message; returns the reaction's event id."""
+        reaction = f"$chat-{next(self._event_numbers)}"
+        await self.relate("reaction", user_id, room_id,
+                          {"event_id": reaction, "reacts_to": event_id, "key": key}, event_id)
+        return reaction
+
+    async def redact(self, user_id: str, room_id: str, event_id: str) -> Turn:
+        """The person removes one of their events (a reaction, a message)."""
+        return await self.relate("redaction", user_id, room_id, {"redacts": event_id},
+                                 event_id)
+
+    async def answer_poll(self, user_id: str, room_id: str, poll_event_id: str,
+                          answers: list[str]) -> Turn:
+        return await self.relate("poll_response", user_id, room_id,
+                                 {"poll_event_id": poll_event_id, "answers": answers},
+                                 poll_event_id)
 
     async def wait(self, text: str) -> Turn:
         """``/wait 2h``: the clock moves forward (if it can) and what falls due is shown."""
@@ -127,7 +186,7 @@ class ChatSession:
         incoming = Incoming(sender=user_id, room_id=room_id, body=body,
                             event_id=f"$chat-{next(self._event_numbers)}",
                             is_direct=bool(room and room.is_direct))
-        replies = self._hold(await self.router.handle(incoming))
+        replies = self._hold(await self.router.handle(incoming), room_id)
         turn = await self.sync()
         due = await self.run_due()
         return Turn(replies=replies + turn.replies + due.replies,
@@ -149,7 +208,7 @@ class ChatSession:
         for change in self.rooms.drain_changes():
             turn.changes.append(change)
             turn.replies += self._hold(await self.router.handle_event(
-                "member", change.user_id, change.room_id, change.payload()))
+                "member", change.user_id, change.room_id, change.payload()), change.room_id)
         return turn
 
     def salon_of_room(self, room_id: str) -> Salon | None:

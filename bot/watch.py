@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from bot.db import Database, RecordingRoom, WatchedEvent
 from bot.db.session import after_commit
 
+#: Kinds that are about another event: they matter only when that event is watched.
+RELATED_KINDS = frozenset({"edit", "redaction", "reaction", "poll_response"})
+
 
 class Watch:
     def __init__(self) -> None:
@@ -36,6 +39,19 @@ class Watch:
 
     def is_recording(self, room_id: str) -> bool:
         return room_id in self._recording
+
+    def hook_kind(self, kind: str, room_id: str,
+                  relates_to: str | None) -> tuple[str | None, str | None]:
+        """Which hooks an event that is not a command goes to (None: it needs nothing), and
+        the key of the watched event it is about. ``message`` is ordinary talk."""
+        if kind == "message":
+            return ("talk" if self.is_recording(room_id) else None), None
+        if kind in RELATED_KINDS:
+            key = self.key_of(relates_to)
+            if key is None and not self.is_recording(room_id):
+                return None, None
+            return kind, key
+        return kind, None
 
     def watch_event(self, session: Session, *, event_id: str, room_id: str, key: str,
                     at: datetime) -> None:
