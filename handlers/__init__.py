@@ -9,9 +9,9 @@ from bot.commands import Registry
 
 
 def build_registry() -> Registry:
-    from handlers import general, membership, salons
+    from handlers import calendar, findtime, general, meetings, membership, rsvp, salons
 
     registry = Registry()
-    for area in (general, salons, membership):
+    for area in (general, salons, membership, meetings, rsvp, findtime, calendar):
         area.register(registry)
     return registry
