@@ -140,7 +140,8 @@ def time_examples(t: Translator, prefix: str) -> str:
                "1. juni.").format(prefix=prefix)
 
 
-def refusal_text(t: Translator, reason: str, text: str, prefix: str) -> str:
+def refusal_text(t: Translator, reason: str, text: str, prefix: str,
+                 examples: tuple[str, ...] = ()) -> str:
     shown = escape_markup(text) or "-"
     if reason == "past":
         head = t._("“{text}” is in the past, so I can't plan a meeting then.").format(text=shown)
@@ -152,6 +153,9 @@ def refusal_text(t: Translator, reason: str, text: str, prefix: str) -> str:
                    "guess.").format(text=shown)
     else:
         head = t._("I can't read “{text}” as a time.").format(text=shown)
+    if examples:
+        quoted = ", ".join(t._("“{text}”").format(text=escape_markup(e)) for e in examples[:3])
+        return head + " " + t._("You could write: {examples}.").format(examples=quoted)
     return head + " " + time_examples(t, prefix)
 
 
@@ -161,7 +165,8 @@ def read_when(ctx: Context, text: str, salon: Salon) -> Moment:
                          + time_examples(ctx.t, ctx.prefix))
     reading = read_time(text, now=ctx.clock.now(), zone=zone_name(ctx, salon), lang=ctx.lang)
     if not isinstance(reading, Moment):
-        raise UsageError(refusal_text(ctx.t, reading.reason, text, ctx.prefix))
+        raise UsageError(refusal_text(ctx.t, reading.reason, text, ctx.prefix,
+                                      reading.examples))
     return reading
 
 
@@ -226,7 +231,8 @@ def schedule_series(ctx: Context, salon: Salon, words: MeetingWords, length: tim
     zone = zone_name(ctx, salon)
     reading = read_series(words.when, now=ctx.clock.now(), zone=zone, lang=ctx.lang)
     if not isinstance(reading, Series):
-        raise UsageError(refusal_text(t, reading.reason, words.when, ctx.prefix))
+        raise UsageError(refusal_text(t, reading.reason, words.when, ctx.prefix,
+                                      reading.examples))
     limit = SERIES_MAX if reading.until is not None else SERIES_AHEAD
     starts = occurrences(reading, zone, limit)
     if not starts:
