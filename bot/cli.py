@@ -50,7 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.matrix.runner import main as run_main
     from handlers import build_registry
 
-    return run_main(_config(args), build_registry())
+    return run_main(_config(args), build_registry)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -144,16 +144,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for noisy in ("alembic", "nio", "peewee"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from bot.db.migrate import SchemaError
-
     try:
         return int(args.func(args) or 0)
     except ConfigError as err:
         return _fail(str(err))
-    except SchemaError as err:
-        return _fail(str(err), code=1)
     except KeyboardInterrupt:
         return 0
+    except Exception as err:
+        # Imported only here: `salonbot run` syncs before SQLAlchemy has loaded.
+        from bot.db.migrate import SchemaError
+
+        if isinstance(err, SchemaError):
+            return _fail(str(err), code=1)
+        raise
 
 
 if __name__ == "__main__":

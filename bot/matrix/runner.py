@@ -8,6 +8,18 @@ the bot. An unreachable homeserver is waited for with back-off, at start as late
 only refused credentials end the run (exit 1). A stop finishes the batch being handled (for
 at most ``shutdown_grace`` seconds; anything cut short is handled again at the next start),
 closes the connection and the database, and returns 0.
+
+A restart on SQLite (a database that holds a sync position) does not wait for SQLAlchemy:
+a thread loads it with the models and the handlers and checks the schema, while the bot
+logs in, joins the staff room and sends its first sync request from the position read with
+the standard library (``bot.matrix.startup``). That request's answer is handled once the
+thread is done, and only if the position then read through the ORM is the one the request
+was made from (else the loop asks again). A schema from a newer salonbot or a database that
+cannot be opened still stops the start with the same one line, before anything is handled.
+Every other start (the first, or on PostgreSQL) checks the database first, as above.
+
+This module imports only matrix-nio and the configuration; everything that needs SQLAlchemy
+is imported in that thread (or, on the ordinary path, before the login).
 """
 
 from __future__ import annotations
@@ -20,24 +32,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from nio import AsyncClient, JoinResponse
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
-from bot.clock import SystemClock
 from bot.commands import Registry
 from bot.config import Config
-from bot.db import Database, Salon, ScheduledJob
-from bot.db.migrate import SchemaError, upgrade
-from bot.jobs import JobRunner, job_transaction_key
-from bot.matrix import ledger
-from bot.matrix.crypto import LateKeys
-from bot.matrix.direct import DirectRooms
-from bot.matrix.invites import Invites
-from bot.matrix.notices import Notices
-from bot.matrix.outbox import Outbox, outgoing
 from bot.matrix.retry import (
     TRANSIENT_ERRORS,
     Backoff,
@@ -46,13 +46,18 @@ from bot.matrix.retry import (
     watch_rate_limits,
     with_retries,
 )
-from bot.matrix.rooms import MatrixRooms
-from bot.matrix.sender import ReplySender
 from bot.matrix.session import LoginFailed, log_in, new_client
-from bot.matrix.sync import SyncLoop, SyncOptions, TokenRevoked
-from bot.replies import Reply
-from bot.router import Router
-from bot.scheduler import DEFAULT_HORIZON, Scheduler
+from bot.matrix.startup import Prefetched, SyncOptions, start_sync, stored_position
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.db import Database, ScheduledJob
+    from bot.matrix.sender import ReplySender
+    from bot.matrix.sync import SyncLoop
+    from bot.replies import Reply
+    from bot.router import Router
+    from bot.scheduler import Scheduler
 
 log = logging.getLogger("salonbot.matrix.runner")
 
@@ -66,7 +71,8 @@ class RuntimeOptions:
     #: Set once the first sync after the start has been handled.
     ready: asyncio.Event | None = None
     shutdown_grace: float = 5.0
-    scheduler_horizon: timedelta = DEFAULT_HORIZON
+    #: None: ``bot.scheduler.DEFAULT_HORIZON``.
+    scheduler_horizon: timedelta | None = None
 
 
 def _quiet_nio() -> None:
@@ -112,6 +118,9 @@ async def join_staff_room(client: AsyncClient, room: str) -> str | None:
 
 def _reserved_rooms(router: Router, db: Database) -> Callable[[str], bool]:
     """Rooms that are never direct chats, however few people are in them."""
+    from sqlalchemy import select
+
+    from bot.db import Salon
 
     def reserved(room_id: str) -> bool:
         if room_id == router.staff_room_id:
@@ -141,6 +150,16 @@ def _room_name(client: AsyncClient) -> Callable[[str], str]:
 
 def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
              options: RuntimeOptions, started: float) -> Runtime:
+    from bot.jobs import JobRunner, job_transaction_key
+    from bot.matrix.crypto import LateKeys
+    from bot.matrix.direct import DirectRooms
+    from bot.matrix.invites import Invites
+    from bot.matrix.notices import Notices
+    from bot.matrix.outbox import Outbox, outgoing
+    from bot.matrix.sender import ReplySender
+    from bot.matrix.sync import SyncLoop
+    from bot.scheduler import DEFAULT_HORIZON, Scheduler
+
     reserved = _reserved_rooms(router, db)
     clock = router.clock
     outbox = Outbox(db)
@@ -154,9 +173,9 @@ def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
     sender = ReplySender(client, outbox, direct, clock, options.stats, watch=router.watch,
                          undeliverable=notices.undeliverable)
 
-    def unreadable(sender_id: str, room_id: str, event_id: str, sent_ms: int) -> None:
-        notices.unreadable(sender_id, room_id, event_id,
-                           datetime.fromtimestamp(sent_ms / 1000, UTC))
+    async def unreadable(sender_id: str, room_id: str, event_id: str, sent_ms: int) -> None:
+        await notices.unreadable(sender_id, room_id, event_id,
+                                 datetime.fromtimestamp(sent_ms / 1000, UTC))
 
     def stage(session: Session, job: ScheduledJob, replies: list[Reply]) -> None:
         outbox.stage(session, outgoing(replies, room_id=job.room_id or "", event_id=None,
@@ -165,7 +184,8 @@ def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
     runner = JobRunner(db=db, clock=clock, handlers=router.registry.job_handler,
                        context_for=router.job_context, stage=stage)
     scheduler = Scheduler(db=db, clock=clock, runner=runner, after_run=sender.wake,
-                          horizon=options.scheduler_horizon)
+                          horizon=DEFAULT_HORIZON if options.scheduler_horizon is None
+                          else options.scheduler_horizon)
     router.jobs.armed = scheduler.armed
 
     def ready() -> None:
@@ -182,67 +202,141 @@ def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
     return Runtime(loop=loop, sender=sender, scheduler=scheduler)
 
 
+class _StartFailed(Exception):
+    """The database cannot be used; the message is the one line for the operator."""
+
+
+@dataclass
+class _Loaded:
+    db: Database
+    registry: Registry
+
+
+def _load(config: Config, registry: Registry | Callable[[], Registry]) -> _Loaded:
+    """SQLAlchemy, the models, the handlers and the rest of the runtime; the schema brought
+    up to date. Runs in a thread, so a restart's first sync need not wait for it."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db.migrate import SchemaError, upgrade
+
+    try:
+        upgrade(config.database.url)
+    except SchemaError as err:
+        raise _StartFailed(str(err)) from None
+    except OperationalError as err:
+        raise _StartFailed(f"cannot open the database {config.database.url.split('://')[0]}:// "
+                           f"({err.orig}); check database.url") from None
+    # What the event loop would otherwise import when it builds the runtime.
+    import bot.matrix.rooms
+    import bot.matrix.sync
+    import bot.router
+    import bot.scheduler  # noqa: F401
+    from bot.db import Database
+
+    built = registry if isinstance(registry, Registry) else registry()
+    return _Loaded(Database(config.database.url), built)
+
+
+async def _settled(loading: asyncio.Future[_Loaded]) -> _Loaded | None:
+    """The thread's result once it has ended, whatever ended it (for closing the database)."""
+    await asyncio.wait({loading})
+    if loading.cancelled() or loading.exception() is not None:
+        return None
+    return loading.result()
+
+
 async def run_bot(
     config: Config,
-    registry: Registry,
+    registry: Registry | Callable[[], Registry],
     *,
     stop: asyncio.Event | None = None,
     options: RuntimeOptions | None = None,
 ) -> int:
     """Run until ``stop`` is set; 0 after a clean stop, 1 when the bot cannot (go on) run.
 
-    ``registry`` holds the commands, hooks and job handlers (``bot.cli`` picks the areas).
+    ``registry`` holds the commands, hooks and job handlers (``bot.cli`` picks the areas);
+    given as a function that builds it, it is built in the loading thread.
     """
     started = time.monotonic()
     stop = stop or asyncio.Event()
     options = options or RuntimeOptions()
     _quiet_nio()
+    since = stored_position(config.database.url)
+    early = since is not None  # a restart on SQLite: sync while SQLAlchemy loads
+    loading = asyncio.ensure_future(asyncio.to_thread(_load, config, registry))
+    client: AsyncClient | None = None
+    prefetched: Prefetched | None = None
     try:
-        await asyncio.to_thread(upgrade, config.database.url)
-    except SchemaError as err:
-        return _fail(str(err))
-    except OperationalError as err:
-        return _fail(f"cannot open the database {config.database.url.split('://')[0]}:// "
-                     f"({err.orig}); check database.url")
-    db = Database(config.database.url)
-    client = new_client(config.matrix)
-    watch_rate_limits(client, options.stats)
-    router = Router(registry, db, MatrixRooms(client), config, SystemClock())
-    try:
+        if not early:
+            await loading
+        client = new_client(config.matrix)
+        watch_rate_limits(client, options.stats)
         try:
-            if not await _log_in(client, config, stop):
-                return 0
+            logged_in = await _log_in(client, config, stop)
         except LoginFailed as err:
+            await loading  # a database that cannot be used is said first, as before
             return _fail(str(err))
+        if not logged_in:
+            await loading
+            return 0
+        staff_room_id = None
         if config.bot.staff_room:
-            router.staff_room_id = await join_staff_room(client, config.bot.staff_room)
-        pruned = ledger.prune_handled(db)
-        if pruned:
-            log.info("forgot %d old handled-event ids", pruned)
-        forgotten = Outbox(db).prune_set_aside(router.clock.now())
-        if forgotten:
-            log.info("forgot %d messages set aside more than a week ago", forgotten)
-        router.watch.load(db)
-        runtime = _runtime(client, router, db, config, options, started)
-        log.info("running as %s (device %s); syncing", client.user_id, client.device_id)
-        try:
-            await _run_until_stopped(runtime.loop, stop, options.shutdown_grace)
-        except TokenRevoked as err:
-            return _fail(f"the homeserver no longer accepts the bot's access token ({err}); "
-                         "set matrix.password to log in again, or give a new "
-                         "matrix.access_token")
-        finally:
-            runtime.scheduler.shutdown()
-            runtime.sender.stop()
-        log.info("stopped")
-        return 0
+            staff_room_id = await join_staff_room(client, config.bot.staff_room)
+        if early:
+            prefetched = Prefetched(since, start_sync(client, options.sync, since, first=True))
+        loaded = await loading
+        return await _run_loaded(client, loaded, config, options, stop, started,
+                                 staff_room_id, prefetched)
+    except _StartFailed as err:
+        return _fail(str(err))
     finally:
-        await client.close()
-        db.dispose()
+        if prefetched is not None:
+            prefetched.discard()
+        if client is not None:
+            await client.close()
+        done = await _settled(loading)
+        if done is not None:
+            done.db.dispose()
 
 
-async def _run_until_stopped(loop: SyncLoop, stop: asyncio.Event, grace: float) -> None:
-    syncing = asyncio.create_task(loop.run(stop), name="salonbot-sync")
+async def _run_loaded(client: AsyncClient, loaded: _Loaded, config: Config,
+                      options: RuntimeOptions, stop: asyncio.Event, started: float,
+                      staff_room_id: str | None, prefetched: Prefetched | None) -> int:
+    from bot.clock import SystemClock
+    from bot.matrix import ledger
+    from bot.matrix.outbox import Outbox
+    from bot.matrix.rooms import MatrixRooms
+    from bot.matrix.sync import TokenRevoked
+    from bot.router import Router
+
+    db = loaded.db
+    router = Router(loaded.registry, db, MatrixRooms(client), config, SystemClock())
+    router.staff_room_id = staff_room_id
+    pruned = ledger.prune_handled(db)
+    if pruned:
+        log.info("forgot %d old handled-event ids", pruned)
+    forgotten = Outbox(db).prune_set_aside(router.clock.now())
+    if forgotten:
+        log.info("forgot %d messages set aside more than a week ago", forgotten)
+    router.watch.load(db)
+    runtime = _runtime(client, router, db, config, options, started)
+    log.info("running as %s (device %s); syncing", client.user_id, client.device_id)
+    try:
+        await _run_until_stopped(runtime.loop, stop, options.shutdown_grace, prefetched)
+    except TokenRevoked as err:
+        return _fail(f"the homeserver no longer accepts the bot's access token ({err}); "
+                     "set matrix.password to log in again, or give a new "
+                     "matrix.access_token")
+    finally:
+        runtime.scheduler.shutdown()
+        runtime.sender.stop()
+    log.info("stopped")
+    return 0
+
+
+async def _run_until_stopped(loop: SyncLoop, stop: asyncio.Event, grace: float,
+                             prefetched: Prefetched | None = None) -> None:
+    syncing = asyncio.create_task(loop.run(stop, prefetched), name="salonbot-sync")
     stopping = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait({syncing, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -260,7 +354,8 @@ async def _run_until_stopped(loop: SyncLoop, stop: asyncio.Event, grace: float) 
         syncing.result()  # raises what ended the loop (TokenRevoked)
 
 
-async def _main_with_signals(config: Config, registry: Registry) -> int:
+async def _main_with_signals(config: Config,
+                             registry: Registry | Callable[[], Registry]) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -278,8 +373,11 @@ async def _main_with_signals(config: Config, registry: Registry) -> int:
             loop.remove_signal_handler(signum)
 
 
-def main(config: Config, registry: Registry) -> int:
-    """Entry for ``salonbot run``: SIGTERM and SIGINT stop the bot cleanly with exit code 0."""
+def main(config: Config, registry: Registry | Callable[[], Registry]) -> int:
+    """Entry for ``salonbot run``: SIGTERM and SIGINT stop the bot cleanly with exit code 0.
+
+    Pass ``build_registry`` itself rather than its result, and the handlers load while the
+    bot logs in and syncs."""
     return asyncio.run(_main_with_signals(config, registry))
 
 

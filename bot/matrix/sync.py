@@ -27,7 +27,6 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from nio import (
@@ -57,9 +56,10 @@ from bot.matrix.retry import (
     sleep_unless_stopped,
 )
 from bot.matrix.sender import ReplySender
+from bot.matrix.startup import Prefetched, SyncOptions, start_sync, sync_filter
 from bot.replies import Reply
 from bot.router import Incoming, Router
-from bot.watch import Watch
+from bot.watch import RELATED_KINDS, Watch
 
 log = logging.getLogger("salonbot.matrix.sync")
 
@@ -73,16 +73,6 @@ POSITION_EVERY_S = 30.0
 MAX_DB_ATTEMPTS = 3
 #: Rounds in which one room's missed events could not be fetched before the gap is given up.
 MAX_GAP_ATTEMPTS = 3
-#: Kinds that are about another event: they matter only when that event is watched.
-RELATED_KINDS = frozenset({"edit", "redaction", "reaction", "poll_response"})
-
-
-@dataclass
-class SyncOptions:
-    timeout_ms: int = 30_000
-    timeline_limit: int = 100
-    backoff_first: float = 1.0
-    backoff_cap: float = 60.0
 
 
 class SyncFailed(Exception):
@@ -140,29 +130,30 @@ class SyncLoop:
         return self.client.user_id
 
     def sync_filter(self) -> dict[str, Any]:
-        return {
-            "presence": {"types": []},
-            "room": {
-                "timeline": {"limit": self.options.timeline_limit},
-                "ephemeral": {"types": []},
-                # Encryption needs every member, so members are not lazy-loaded.
-                "state": {"lazy_load_members": False},
-            },
-        }
+        return sync_filter(self.options)
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, prefetched: Prefetched | None = None) -> None:
+        """Sync until ``stop``. ``prefetched`` is a first request the runner sent before the
+        database was ready (``bot.matrix.startup``): used only if it was made from the
+        stored position, which is read here as always."""
         position = ledger.load_position(self.db)
+        if prefetched is not None and prefetched.since != position:
+            log.info("the sync position moved while the bot started; syncing from the new one")
+            prefetched.discard()
+            prefetched = None
         first = True
         backoff = Backoff(self.options.backoff_first, self.options.backoff_cap)
         while not stop.is_set():
             try:
-                response = await self._sync(position, first, stop)
+                early, prefetched = prefetched, None  # a failed one is not used again
+                response = await self._sync(position, first, stop, early)
                 if response is None:
                     return
                 await self._process(response, since=position)
                 if self._position_due(first):
-                    ledger.save_position(self.db, self.late_keys.oldest_position()
-                                         or response.next_batch, self.clock.now())
+                    async with self.db.work_lock:
+                        ledger.save_position(self.db, self.late_keys.oldest_position()
+                                             or response.next_batch, self.clock.now())
                 position = response.next_batch
                 backoff.reset()
                 if first:
@@ -197,18 +188,10 @@ class SyncLoop:
         self._position_saved_at = now
         return True
 
-    async def _sync(self, since: str | None, first: bool,
-                    stop: asyncio.Event) -> SyncResponse | None:
-        # Let nio process every response, also one it has seen before (a retried round).
-        self.client.next_batch = None
-        request = asyncio.ensure_future(self.client.sync(
-            timeout=0 if first else self.options.timeout_ms,
-            sync_filter=self.sync_filter(),
-            since=since,
-            # The first round after a start loads every room's state into nio (members and
-            # encryption), which the bot needs to reply and encrypt.
-            full_state=True if first else None,
-        ))
+    async def _sync(self, since: str | None, first: bool, stop: asyncio.Event,
+                    prefetched: Prefetched | None = None) -> SyncResponse | None:
+        request = (prefetched.request if prefetched is not None
+                   else start_sync(self.client, self.options, since, first))
         stopping = asyncio.ensure_future(stop.wait())
         try:
             await asyncio.wait({request, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -232,7 +215,7 @@ class SyncLoop:
         for room_id, info in response.rooms.invite.items():
             await self.invites.handle(room_id, info.invite_state)
             self._recorded = True
-        for room_id, event in self.late_keys.ready():
+        for room_id, event in await self.late_keys.ready():
             await self._handle(room_id, event, since)
         if since is None:
             # The very first start: what is in the rooms already is history, not commands.
@@ -264,7 +247,7 @@ class SyncLoop:
                 log.error("could not fetch the missed events of %s (%s); the room is told "
                           "what it may have missed", room_id, page)
                 self._gap_failures.pop(room_id, None)
-                self._tell_missed(room_id)
+                await self._tell_missed(room_id)
                 break
             newest_first.extend(page.chunk)
             if not page.chunk or not page.end or page.end == token:
@@ -273,15 +256,15 @@ class SyncLoop:
         else:
             log.error("more than %d pages of events missed in %s; the oldest are skipped",
                       MAX_GAP_PAGES, room_id)
-            self._tell_missed(room_id)
+            await self._tell_missed(room_id)
         self._gap_failures.pop(room_id, None)
         log.info("fetched %d events of %s sent while the bot was away", len(newest_first),
                  room_id)
         return list(reversed(newest_first))
 
-    def _tell_missed(self, room_id: str) -> None:
+    async def _tell_missed(self, room_id: str) -> None:
         if self.notices is not None:
-            self.notices.missed(room_id, ledger.position_time(self.db), self.clock.now())
+            await self.notices.missed(room_id, ledger.position_time(self.db), self.clock.now())
             self._recorded = True
 
     def _is_direct(self, room_id: str) -> bool:
@@ -316,7 +299,7 @@ class SyncLoop:
                 except Exception as again:
                     if is_transient(again):
                         raise
-                    with self.db.session() as session:
+                    async with self.db.unit() as session:
                         if not ledger.is_handled(session, event_id):
                             ledger.mark_handled(session, event_id, room_id, self.clock.now())
                 self._recorded = True
@@ -335,16 +318,12 @@ class SyncLoop:
     def _wanted(self, room_id: str, routed: Routed) -> str | None:
         """The hook kind (or ``command``) an event goes to, or None when it needs nothing:
         decided in memory, so ordinary talk costs no database work."""
-        if routed.kind == "message":
-            if self.router.is_command(routed.body):
-                return "command"
-            return "talk" if self.watch.is_recording(room_id) else None
-        if routed.kind in RELATED_KINDS:
-            key = self.watch.key_of(routed.relates_to)
-            if key is None and not self.watch.is_recording(room_id):
-                return None
+        if routed.kind == "message" and self.router.is_command(routed.body):
+            return "command"
+        kind, key = self.watch.hook_kind(routed.kind, room_id, routed.relates_to)
+        if key is not None or routed.kind in RELATED_KINDS:
             routed.payload["relates_key"] = key
-        return routed.kind
+        return kind
 
     async def _handle_event(self, room_id: str, event: Event, since: str | None,
                             apology: str | None = None) -> None:
