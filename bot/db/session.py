@@ -36,19 +36,27 @@ def is_transient(err: BaseException) -> bool:
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Runs ``callback`` once the session's transaction has committed (never after a
     rollback): in-memory mirrors of the database (the scheduler's timers, the watched
-    events) change only when the rows they mirror have."""
+    events) change only when the rows they mirror have. A rolled-back savepoint (one
+    failing hook) drops the callbacks registered inside it and keeps the others."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault("savepoint_marks", {})
+        marks[id(transaction)] = len(session.info.get("after_commit", ()))
+
+
+def _forget_rolled_back(session: Session, previous: Any) -> None:
     pending: list[Callable[[], None]] | None = session.info.get("after_commit")
-    if pending is None:
-        pending = session.info["after_commit"] = []
-
-        def forget(_session: Session, previous: Any) -> None:
-            # A rolled-back savepoint (one failing hook) keeps the others' callbacks; what it
-            # registered itself only makes a mirror look at a row that is not there.
-            if not previous.nested:
-                pending.clear()
-
-        event.listen(session, "after_soft_rollback", forget)
-    pending.append(callback)
+    if not pending:
+        return
+    if previous.nested:
+        mark = session.info.get("savepoint_marks", {}).pop(id(previous), None)
+        if mark is not None:
+            del pending[mark:]
+    else:
+        pending.clear()
 
 
 def make_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT_S) -> Engine:
@@ -83,6 +91,9 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
+        for maker in (self._sessions, self._write_sessions):
+            event.listen(maker, "after_transaction_create", _mark_savepoint)
+            event.listen(maker, "after_soft_rollback", _forget_rolled_back)
         self._work: asyncio.Lock | None = None
 
     @property

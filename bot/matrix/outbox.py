@@ -73,6 +73,11 @@ class OutgoingReply:
                           data=base64.b64decode(stored["data"]))
 
     @property
+    def due(self) -> datetime:
+        """Since when it should have left: the homeserver can know it only from then."""
+        return max(self.created, self.not_before) if self.not_before else self.created
+
+    @property
     def target(self) -> str:
         """Where it goes, for keeping the order of messages to one place."""
         return self.room_id or f"direct:{self.direct_to}"

@@ -97,6 +97,7 @@ class ReplySender:
         self._flushing = asyncio.Lock()
         self._timer: asyncio.TimerHandle | None = None
         self._woken: asyncio.Task[None] | None = None
+        self._again = False
 
     @property
     def db(self) -> Any:
@@ -137,7 +138,7 @@ class ReplySender:
                 await self._give_up(item, "refused")
                 continue
             item.attempts += 1
-            if self.clock.now() - item.created > GIVE_UP_AFTER:
+            if self.clock.now() - item.due > GIVE_UP_AFTER:
                 await self._give_up(item, f"not deliverable for {GIVE_UP_AFTER}")
             else:
                 waiting.add(item.target)
@@ -171,14 +172,18 @@ class ReplySender:
         self._timer = loop.call_later(delay + 0.01, self.wake)
 
     def wake(self) -> None:
-        """Flush soon, in a task of its own (from a timer or a job that staged messages)."""
+        """Flush soon, in a task of its own (from a timer or a job that staged messages);
+        a wake-up while that task runs makes it flush once more."""
+        self._again = True
         if self._woken is not None and not self._woken.done():
             return
         self._woken = asyncio.get_running_loop().create_task(self._flush_quietly())
 
     async def _flush_quietly(self) -> None:
         try:
-            await self.flush()
+            while self._again:
+                self._again = False
+                await self.flush()
         except (*TRANSIENT_ERRORS,) as err:
             log.warning("flush postponed (%s); the next sync tries again", type(err).__name__)
         except Exception as err:
@@ -245,7 +250,7 @@ class ReplySender:
         room = self.client.rooms.get(room_id)
         if room is None:
             # A room the bot has just opened or joined is known after the next sync.
-            if self.clock.now() - item.created > UNKNOWN_ROOM_GRACE:
+            if self.clock.now() - item.due > UNKNOWN_ROOM_GRACE:
                 log.error("message %s not delivered: the bot is not in room %s", item.txn_id,
                           room_id)
                 return Outcome.FAILED
