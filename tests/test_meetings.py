@@ -15,10 +15,11 @@ import pytest
 from chat_helpers import ANNA, BJORN, CARL, DORTHE, open_salon, start_chat
 from sqlalchemy import select
 
-from bot.chat import ChatSession
+from bot.chat import ChatSession, chat_config
 from bot.clock import FixedClock
 from bot.db import JobState, Meeting, ScheduledJob
 from bot.replies import Reply
+from handlers import build_registry
 
 CPH = ZoneInfo("Europe/Copenhagen")
 #: Wednesday 4 March 2026, 09:30 in Copenhagen.
@@ -297,3 +298,24 @@ async def test_findtime_needs_two_to_ten_readable_times(chat: ChatSession) -> No
     assert "Jeg kan ikke læse" in (await chat.say(
         ANNA, room, "!salon findtid fredag kl. 17 | snart")).text
     assert json.loads("[]") == []
+
+
+async def test_the_whole_flow_on_sqlite_and_postgresql(db_url: str, clock: FixedClock) -> None:
+    chat = ChatSession(db_url, chat_config(), clock=clock, registry=build_registry())
+    try:
+        room = await salon(chat)
+        await chat.say(ANNA, room, '!salon planlæg fredag kl. 19 sted "Biblioteket" '
+                                   '--capacity 1')
+        await chat.react(BJORN, room, announcement_of(chat, 1), "✅")
+        assert "nummer 1 på ventelisten" in (await chat.say(CARL, room, "!salon svar ja")).text
+        await chat.say(ANNA, room, "!salon flyt 1 lørdag kl. 10")
+        clock.advance(days=2, hours=1)  # Friday 10:30 local: the 24-hour reminder is due
+        [reminder] = (await chat.run_due()).replies
+        assert reminder.mentions == (BJORN,)
+        [event] = _ics((await chat.say(BJORN, room, "!salon kalender")).replies[0]).walk(
+            "VEVENT")
+        assert event["DTSTART"].dt.astimezone(UTC) == datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
+        await chat.say(ANNA, room, "!salon aflys 1")
+        assert "ikke planlagt nogen møder" in (await chat.say(CARL, room, "!salon møder")).text
+    finally:
+        chat.close()
