@@ -87,18 +87,54 @@ def roundtrip_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _pair_ratio(a: list[float], b: list[float]) -> float:
+    """Median of the run-by-run ratios (the runs alternate, so each pair saw the same load)."""
+    return median([x / y for x, y in zip(a, b, strict=False) if y])
+
+
 def startup_table(startup: dict[str, dict[str, list[float]]], rooms: int) -> str:
     lines = [
         "| bot | runs | process start → first sync handled (median) | min–max | "
-        "as the bot reports it (median) | RSS after the first sync (median) |",
-        "|---|---:|---:|---|---:|---:|",
+        "÷ echo bot (median of pairs) | as the bot reports it (median) | "
+        "→ scheduler started (median) | RSS after the first sync (median) |",
+        "|---|---:|---:|---|---:|---:|---:|---:|",
     ]
+    echo = startup.get("echo bot", {}).get("wall_s", [])
     for name, runs in startup.items():
         wall = runs["wall_s"]
+        scheduled = runs.get("scheduler_s") or []
+        vs = "baseline" if name == "echo bot" else f"{_pair_ratio(wall, echo):.2f}×"
         lines.append(
             f"| {name} ({rooms} joined rooms) | {len(wall)} | {median(wall):.2f} s | "
-            f"{min(wall):.2f}–{max(wall):.2f} s | {median(runs['reported_s']):.2f} s | "
+            f"{min(wall):.2f}–{max(wall):.2f} s | {vs} | {median(runs['reported_s']):.2f} s | "
+            f"{f'{median(scheduled):.2f} s' if scheduled else '–'} | "
             f"{median(runs['rss_bytes']) / MIB:.0f} MiB |")
+    return "\n".join(lines)
+
+
+def startup_jobs_table(startup: dict[str, dict[str, list[float]]],
+                       with_jobs: list[dict[str, Any]]) -> str:
+    """salonbot's start-up without and with pending jobs, each against the echo bot's starts
+    in the same batch (they alternate)."""
+    lines = [
+        "| pending scheduled jobs | runs | salonbot → first sync (median) | echo bot (median) "
+        "| ÷ echo (median of pairs) | first sync − without jobs | salonbot → scheduler started "
+        "(median) | scheduler started − without jobs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    base = startup["salonbot"]
+    base_wall, base_sched = median(base["wall_s"]), median(base.get("scheduler_s") or [])
+    batches = [("none", startup)] + [
+        (f"{j['count']:,} due {'in 10–14 min (a timer each)' if j['soon'] else 'in 1 h–30 days'}",
+         j["startup"]) for j in with_jobs]
+    for label, runs in batches:
+        ours, echo = runs["salonbot"], runs["echo bot"]
+        wall, sched = median(ours["wall_s"]), median(ours.get("scheduler_s") or [])
+        lines.append(
+            f"| {label} | {len(ours['wall_s'])} | {wall:.2f} s | {median(echo['wall_s']):.2f} s "
+            f"| {_pair_ratio(ours['wall_s'], echo['wall_s']):.2f}× | "
+            f"{'–' if runs is startup else f'{wall - base_wall:+.2f} s'} | {sched:.2f} s | "
+            f"{'–' if runs is startup else f'{sched - base_sched:+.2f} s'} |")
     return "\n".join(lines)
 
 

@@ -55,6 +55,7 @@ from _report import (
     machine_line,
     memory_table,
     roundtrip_table,
+    startup_jobs_table,
     startup_table,
 )
 from _stats import median, ratio, summarise
@@ -88,6 +89,11 @@ class Plan:
     memory_rounds: int = 6  # rounds by ten citizens while memory is sampled
     startups: int = 5
     pause: tuple[float, float] = (0.02, 0.06)  # between one citizen's commands, seconds
+    #: Pending scheduled jobs written into salonbot's database for the second start-up
+    #: measurement (0: none).
+    jobs: int = 10_000
+    #: Only the start-up measurements: no round trips, no memory (one citizen opens the salons).
+    startup_only: bool = False
 
 
 QUICK = Plan(rounds_1=20, rounds_10=3, warmup=1, salons=10, memory_rounds=2, startups=2)
@@ -131,7 +137,9 @@ def write_salonbot_config(path: Path, hs: LocalSynapse, user_id: str, home: Path
         "matrix": {"homeserver": hs.base_url, "user_id": user_id, "password": PASSWORD,
                    "device_name": "salonbot-bench", "store_path": str(home / "store"),
                    "encrypt_new_rooms": encrypt},
-        "bot": {"default_language": "da", "allowed_users": [f"@.*:{hs.server_name}"]},
+        # No limit on salons per person: the host opens a hundred.
+        "bot": {"default_language": "da", "allowed_users": [f"@.*:{hs.server_name}"],
+                "open_limit": 0},
         "database": {"url": f"sqlite:///{home / 'salonbot.db'}"},
     }, sort_keys=False), encoding="utf-8")
     load_config(path, environ={})  # fail here, not in the subprocess
@@ -403,14 +411,17 @@ async def measure_memory(bots: Bots, citizens: list[TimedCitizen], room_id: str,
 
 
 REPORTED = re.compile(r"first sync handled ([0-9.]+) s")
+#: salonbot's log line once the scheduler has set its timers (after the first sync).
+SCHEDULER_READY = "scheduler started"
 
 
 async def measure_startup(bots: Bots, runs: int) -> dict[str, dict[str, list[float]]]:
-    """Stop and start each bot ``runs`` times (alternating); time to its first sync."""
+    """Stop and start each bot ``runs`` times (alternating); time to its first sync, and for
+    salonbot also to its scheduler having set the timers of the jobs due soon."""
     results: dict[str, dict[str, list[float]]] = {}
     procs = {"salonbot": bots.salonbot, "echo bot": bots.echo}
     for name in procs:
-        results[name] = {"wall_s": [], "reported_s": [], "rss_bytes": []}
+        results[name] = {"wall_s": [], "reported_s": [], "rss_bytes": [], "scheduler_s": []}
     for _ in range(runs):
         for name, proc in procs.items():
             await proc.stop()
@@ -420,8 +431,43 @@ async def measure_startup(bots: Bots, runs: int) -> dict[str, dict[str, list[flo
             match = REPORTED.search(line)
             results[name]["wall_s"].append(seconds)
             results[name]["reported_s"].append(float(match.group(1)) if match else float("nan"))
+            if name == "salonbot":
+                scheduled, _ = await proc.wait_for(SCHEDULER_READY)
+                results[name]["scheduler_s"].append(scheduled)
             results[name]["rss_bytes"].append(proc.rss())
     return results
+
+
+def insert_jobs(home: Path, count: int, *, soon: bool) -> dict[str, Any]:
+    """``count`` pending jobs written straight into salonbot's database (as rows, the way
+    ``Jobs.schedule`` leaves them), of a kind no handler knows: with ``soon`` all due 10 to
+    14 minutes from now (inside the scheduler's 15-minute horizon, so every start sets a
+    timer for each, and none fires during the measurement), else spread over the next 30
+    days from an hour on (only the refill's query at start)."""
+    from sqlalchemy import create_engine, delete, insert
+
+    from bot.db import JobState, ScheduledJob
+
+    now = dt.datetime.now(dt.UTC)
+    first, span = ((dt.timedelta(minutes=10), dt.timedelta(minutes=4)) if soon else
+                   (dt.timedelta(hours=1), dt.timedelta(days=30)))
+    rng = random.Random(count)
+    rows = [{
+        "kind": "bench.startup", "key": f"job:{i}", "room_id": f"!room{i % 1000}:bench",
+        "person": None, "due_at": now + first + span * rng.random(), "useful_until": None,
+        "payload": "{}", "state": JobState.PENDING.value, "revision": 1, "attempts": 0,
+        "created_at": now, "finished_at": None,
+    } for i in range(count)]
+    engine = create_engine(f"sqlite:///{home / 'salonbot.db'}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(delete(ScheduledJob).where(ScheduledJob.kind == "bench.startup"))
+            if rows:
+                connection.execute(insert(ScheduledJob), rows)
+    finally:
+        engine.dispose()
+    return {"count": count, "soon": soon, "first_due_after_s": first.total_seconds(),
+            "span_s": span.total_seconds()}
 
 
 # ---------------------------------------------------------------- the run
@@ -441,10 +487,13 @@ async def run(plan: Plan, root: Path, profile_dir: Path | None = None,
     await asyncio.to_thread(hs.start)
     citizens: list[TimedCitizen] = []
     bots: Bots | None = None
+    rows: list[dict[str, Any]] = []
+    memory: dict[str, dict[str, Any]] = {}
+    startup_jobs: list[dict[str, Any]] = []
     try:
-        bots = await start_bots(hs, root, encrypt=False, profile_dir=profile_dir,
+        bots = await start_bots(hs, root, encrypt=plan.startup_only, profile_dir=profile_dir,
                                 echo_pad_to=echo_pad_to)
-        for i in range(plan.citizens):
+        for i in range(1 if plan.startup_only else plan.citizens):
             user_id = hs.register(f"citizen{i + 1:02d}", PASSWORD)
             citizen = await TimedCitizen.log_in(hs.base_url, user_id, PASSWORD,
                                                 root / "citizens" / f"{i + 1:02d}")
@@ -454,21 +503,22 @@ async def run(plan: Plan, root: Path, profile_dir: Path | None = None,
         lobby = await open_lobby(host, bots.salonbot_id)
         phases["setup_s"] = time.monotonic() - began
 
-        mark = time.monotonic()
-        plain, _ = await open_salon(host, lobby, SALON_TITLE)
-        await fill_salon(bots, citizens, plain)
-        rows = await measure_room(citizens, plain, "plain", SALON_TITLE, plan, seed=1,
-                                  cpu=cpu_meter(hs, bots))
-        phases["plain_s"] = time.monotonic() - mark
+        if not plan.startup_only:
+            mark = time.monotonic()
+            plain, _ = await open_salon(host, lobby, SALON_TITLE)
+            await fill_salon(bots, citizens, plain)
+            rows = await measure_room(citizens, plain, "plain", SALON_TITLE, plan, seed=1,
+                                      cpu=cpu_meter(hs, bots))
+            phases["plain_s"] = time.monotonic() - mark
 
-        mark = time.monotonic()
-        await bots.restart_salonbot(encrypt=True)
-        if plan.encrypted:
-            secret, _ = await open_salon(host, lobby, ENCRYPTED_TITLE)
-            await fill_salon(bots, citizens, secret)
-            rows += await measure_room(citizens, secret, "encrypted", ENCRYPTED_TITLE, plan,
-                                       seed=2, cpu=cpu_meter(hs, bots))
-        phases["encrypted_s"] = time.monotonic() - mark
+            mark = time.monotonic()
+            await bots.restart_salonbot(encrypt=True)
+            if plan.encrypted:
+                secret, _ = await open_salon(host, lobby, ENCRYPTED_TITLE)
+                await fill_salon(bots, citizens, secret)
+                rows += await measure_room(citizens, secret, "encrypted", ENCRYPTED_TITLE,
+                                           plan, seed=2, cpu=cpu_meter(hs, bots))
+            phases["encrypted_s"] = time.monotonic() - mark
 
         mark = time.monotonic()
         opens = await open_many(bots, host, lobby, plan.salons)
@@ -476,13 +526,23 @@ async def run(plan: Plan, root: Path, profile_dir: Path | None = None,
         rooms = joined_rooms(hs, bots.home / "store")
         phases["open_salons_s"] = time.monotonic() - mark
 
-        mark = time.monotonic()
-        memory = await measure_memory(bots, citizens, plain, plan)
-        phases["memory_s"] = time.monotonic() - mark
+        if not plan.startup_only:
+            mark = time.monotonic()
+            memory = await measure_memory(bots, citizens, plain, plan)
+            phases["memory_s"] = time.monotonic() - mark
 
         mark = time.monotonic()
         startup = await measure_startup(bots, plan.startups)
         phases["startup_s"] = time.monotonic() - mark
+        if plan.jobs:
+            for soon in (False, True):
+                mark = time.monotonic()
+                jobs = insert_jobs(bots.home, plan.jobs, soon=soon)
+                jobs["startup"] = await measure_startup(bots, plan.startups)
+                startup_jobs.append(jobs)
+                phases[f"startup_jobs_{'soon' if soon else 'later'}_s"] = (
+                    time.monotonic() - mark)
+            insert_jobs(bots.home, 0, soon=False)  # none left to fire
 
         errors = {"salonbot": bots.salonbot.errors(), "echo bot": bots.echo.errors()}
     finally:
@@ -494,23 +554,27 @@ async def run(plan: Plan, root: Path, profile_dir: Path | None = None,
         await asyncio.to_thread(hs.stop)
     phases["total_s"] = time.monotonic() - began
     return {"echo_pad_to": echo_pad_to, "rows": rows, "opens_s": opens, "salons": salons,
-            "rooms": rooms, "memory": memory, "startup": startup, "phases": phases,
-            "errors": errors}
+            "rooms": rooms, "memory": memory, "startup": startup,
+            "startup_jobs": startup_jobs, "phases": phases, "errors": errors}
 
 
 def report(result: dict[str, Any], plan: Plan, info: dict[str, Any], date: str) -> str:
     rows = result["rows"]
-    salon_memory = result["memory"]["salonbot"]
     opens = summarise(result["opens_s"])
     parts = [
         f"Measured {date} on {machine_line(info)}; full run {result['phases']['total_s']:.0f} s"
         f"{'' if plan == Plan() else ' (not the default plan: ' + str(asdict(plan)) + ')'}.",
-        "",
-        "Round trip, send → reply seen by the sender (ms; ratio with 95 % bootstrap interval)"
-        + (f"; the echo bot padded its replies to {result['echo_pad_to']} characters:"
-           if result["echo_pad_to"] else ":"),
-        "",
-        roundtrip_table(rows),
+    ]
+    if rows:
+        parts += [
+            "",
+            "Round trip, send → reply seen by the sender (ms; ratio with 95 % bootstrap "
+            "interval)" + (f"; the echo bot padded its replies to {result['echo_pad_to']} "
+                           "characters:" if result["echo_pad_to"] else ":"),
+            "",
+            roundtrip_table(rows),
+        ]
+    parts += [
         "",
         f"`!salon open` (no baseline), {opens.n} salons one after another: "
         f"p50 {opens.p50 * 1000:.0f} ms, p95 {opens.p95 * 1000:.0f} ms.",
@@ -519,17 +583,25 @@ def report(result: dict[str, Any], plan: Plan, info: dict[str, Any], date: str) 
         "database):",
         "",
         startup_table(result["startup"], result["rooms"]),
-        "",
-        "Memory under load (ten citizens sending the four commands of a round):",
-        "",
-        memory_table(result["memory"], result["salons"]),
-        "",
-        "Against the goals of issue 2:",
-        "",
-        goals_table(rows, median(result["startup"]["salonbot"]["wall_s"]),
-                    median(salon_memory["rss_bytes"]) / MIB, salon_memory["peak_bytes"] / MIB,
-                    result["rooms"], result["salons"]),
     ]
+    if result["startup_jobs"]:
+        parts += ["", "Start-up with pending scheduled jobs (each batch against the echo "
+                  "bot's starts in between):", "",
+                  startup_jobs_table(result["startup"], result["startup_jobs"])]
+    if result["memory"]:
+        salon_memory = result["memory"]["salonbot"]
+        parts += [
+            "",
+            "Memory under load (ten citizens sending the four commands of a round):",
+            "",
+            memory_table(result["memory"], result["salons"]),
+            "",
+            "Against the goals of issue 2:",
+            "",
+            goals_table(rows, median(result["startup"]["salonbot"]["wall_s"]),
+                        median(salon_memory["rss_bytes"]) / MIB,
+                        salon_memory["peak_bytes"] / MIB, result["rooms"], result["salons"]),
+        ]
     for name, lines in result["errors"].items():
         if lines:
             parts += ["", f"{name} logged {len(lines)} error line(s), e.g. {lines[0][:200]}"]
@@ -560,6 +632,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds-1", type=int, help="rounds with one citizen")
     parser.add_argument("--rounds-10", type=int, help="rounds with ten citizens at once")
     parser.add_argument("--salons", type=int, help="salons to open for memory and start-up")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the start-up measurements (one citizen opens the salons)")
+    parser.add_argument("--startups", type=int, help="starts of each bot per measurement")
+    parser.add_argument("--jobs", type=int,
+                        help="pending scheduled jobs for the start-up with jobs (0: skip it)")
     parser.add_argument("--keep", metavar="DIR",
                         help="keep Synapse, the bots' logs and databases in DIR")
     parser.add_argument("--out", metavar="FILE", help="where to write the JSON results")
@@ -577,7 +654,9 @@ def main(argv: list[str] | None = None) -> int:
     check_same_settings()
     plan = QUICK if args.quick else Plan()
     overrides = {"rounds_1": args.rounds_1, "rounds_10": args.rounds_10,
-                 "salons": args.salons, "encrypted": False if args.no_encrypted else None}
+                 "salons": args.salons, "encrypted": False if args.no_encrypted else None,
+                 "startup_only": True if args.startup_only else None,
+                 "startups": args.startups, "jobs": args.jobs}
     plan = replace(plan, **{k: v for k, v in overrides.items() if v is not None})
     info = machine()
     date = dt.date.today().isoformat()
