@@ -17,21 +17,22 @@ import itertools
 import sys
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.clock import Clock, MovableClock
 from bot.commands import Registry
 from bot.config import USER_ID_RE, Config, parse_config
-from bot.db import Database, Salon, ScheduledJob
+from bot.db import Database, JobState, Salon, ScheduledJob
 from bot.db.migrate import upgrade
 from bot.durations import parse_duration
 from bot.i18n import Translator, normalise_language, translator
 from bot.jobs import JobRunner
 from bot.localrooms import LocalRooms, MembershipChange
-from bot.replies import Reply
+from bot.replies import Attachment, Reply
 from bot.rooms import RoomError
 from bot.router import Incoming, Router
 from handlers import build_registry
@@ -172,8 +173,29 @@ class ChatSession:
         advance = getattr(self.clock, "advance", None)
         if advance is None:
             raise ValueError("this clock cannot be moved")
-        advance(seconds=delta.total_seconds())
-        return await self.run_due()
+        target = self.clock.now() + delta
+        turn = Turn()
+        # Time passes step by step: each job runs at its own time, as it would for real
+        # (a reminder before the meeting, not after it).
+        while (due := self._next_due(target)) is not None:
+            if due > self.clock.now():
+                advance(seconds=(due - self.clock.now()).total_seconds())
+            step = await self.run_due()
+            turn.replies += step.replies
+            turn.changes += step.changes
+        advance(seconds=max(0.0, (target - self.clock.now()).total_seconds()))
+        step = await self.run_due()
+        return Turn(replies=turn.replies + step.replies, changes=turn.changes + step.changes)
+
+    def _next_due(self, until: datetime) -> datetime | None:
+        """The earliest job or held-back reply due by ``until``."""
+        with self.db.session() as session:
+            job = session.scalar(select(func.min(ScheduledJob.due_at)).where(
+                ScheduledJob.state == JobState.PENDING.value, ScheduledJob.due_at <= until))
+        held = [r.not_before for _, r in self._held
+                if r.not_before is not None and r.not_before <= until]
+        times = [t for t in (job, *held) if t is not None]
+        return min(times) if times else None
 
     def direct_room(self, user_id: str) -> str:
         """The user's direct chat with the bot, opened on first use."""
@@ -296,8 +318,21 @@ class ChatRepl:
             elif reply.room_id and reply.room_id != self.room_id:
                 where = f"[{self.room_label(reply.room_id)}] "
             self.say("salonbot › " + where + reply.body.replace("\n", "\n            "))
+            if reply.attachment is not None:
+                saved = self.save(reply.attachment)
+                self.say("            " + t._("[file {name}, {size} bytes, saved as {path}]")
+                         .format(name=reply.attachment.filename,
+                                 size=len(reply.attachment.data), path=saved))
         for change in turn.changes:
             self.show_change(change, t)
+
+    def save(self, attachment: Attachment) -> Path:
+        """Files the bot sends (a calendar) land in a folder of the session's own."""
+        folder = Path(tempfile.gettempdir()) / "salonbot-chat-files"
+        folder.mkdir(exist_ok=True)
+        path = folder / Path(attachment.filename).name
+        path.write_bytes(attachment.data)
+        return path
 
     def show_change(self, change: MembershipChange, t: Translator) -> None:
         room = self.room_label(change.room_id)
@@ -327,9 +362,10 @@ class ChatRepl:
             self.say(t._("Chat commands: /rooms lists your rooms; /room <#number or room id> "
                          "goes to a room and accepts an invitation to it; /as <@user:server> "
                          "makes you someone else; /leave leaves the room as your Matrix app "
-                         "would; /wait <time> moves the clock forward (like /wait 1h) and shows "
-                         "what I post meanwhile; /quit ends the chat. Everything else goes to "
-                         "the bot."))
+                         "would; /react <emoji> answers my latest announcement or poll here; "
+                         "/wait <time> moves the clock forward (like /wait 1h) and shows what I "
+                         "post meanwhile; /quit ends the chat. Everything else goes to the "
+                         "bot."))
         elif name == "rooms":
             self.list_rooms(t)
         elif name == "room":
@@ -340,6 +376,8 @@ class ChatRepl:
             await self.leave_room(t)
         elif name == "wait":
             await self.wait_for(argument, t)
+        elif name == "react":
+            await self.react(argument, t)
         else:
             self.say(t._("I don't know the chat command /{name}. /help shows them.").format(
                 name=name))
@@ -384,6 +422,19 @@ class ChatRepl:
             self.room_id = self.session.direct_room(user)
         self.say("· " + self.t._("You are now {user}, in {room}.").format(
             user=user, room=self.room_label(self.room_id)))
+
+    async def react(self, key: str, t: Translator) -> None:
+        """``/react ✅``: a reaction to the bot's latest message here that takes answers (an
+        announcement, a poll), as a Matrix app would send it."""
+        target = next((event_id for event_id, room, reply in reversed(self.session.posted)
+                       if room == self.room_id and reply.watch), None)
+        if not key or target is None:
+            self.say(t._("Write /react and an emoji, like /react ✅; it answers my latest "
+                         "announcement or poll in this room."))
+            return
+        self.say("· " + t._("You reacted {key}.").format(key=key))
+        self.show(await self.session.relate("reaction", self.user, self.room_id,
+                                            {"reacts_to": target, "key": key}, target))
 
     async def wait_for(self, argument: str, t: Translator) -> None:
         try:

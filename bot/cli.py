@@ -74,6 +74,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
 
+    if not args.verbose:  # the terminal is the conversation: only warnings interrupt it
+        logging.getLogger().setLevel(logging.WARNING)
+
     config = load_config(args.config) if args.config else None
     return run_chat(db_url=args.db, user=args.user, lang=args.lang, config=config)
 

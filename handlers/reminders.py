@@ -57,6 +57,16 @@ def unplan(ctx: Context, meeting: Meeting) -> None:
     ctx.jobs.cancel(ctx.session, kind=NUDGE, key=f"meeting:{meeting.id}")
 
 
+def offset_words(offset: timedelta, lang: str) -> str:
+    """``24 hours``, ``1 hour``, ``90 minutes``: the offset as configured, in the largest
+    unit that says it exactly (days only from two on, "24 hours" reads better than "1 day")."""
+    seconds = int(offset.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0 and (unit != "day" or seconds >= 2 * 86400):
+            return format_timedelta(offset, granularity=unit, threshold=10**9, locale=lang)
+    return format_timedelta(offset, granularity="second", threshold=10**9, locale=lang)
+
+
 def _meeting(ctx: Context) -> Meeting | None:
     assert ctx.job is not None
     meeting = ctx.session.get(Meeting, json.loads(ctx.job.payload).get("meeting"))
@@ -73,8 +83,7 @@ async def remind(ctx: Context) -> HandlerResult:
     offset = timedelta(seconds=json.loads(ctx.job.payload).get("offset", 0))
     people = [r.user_id for r in coming(meeting)]
     lines = [t._("⏰ Reminder: {meeting} begins in {time}.").format(
-        meeting=label(t, meeting), time=format_timedelta(offset, locale=t.lang,
-                                                         threshold=1.5)),
+        meeting=label(t, meeting), time=offset_words(offset, t.lang)),
              when_words(t, meeting) + f" ({meeting.timezone})"]
     where = where_words(t, meeting)
     if where:
