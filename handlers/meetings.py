@@ -83,7 +83,9 @@ def read_words(words: tuple[str, ...], t: Translator) -> MeetingWords:
             found.url = following
             i += 2
             continue
-        if quoted and found.title is None:
+        if quoted and found.title is None and when:
+            # A quoted text after the time is the title; one before it is the time itself
+            # (``schedule "den 12. marts kl. 19"``).
             found.title = " ".join(word.split())
             i += 1
             continue

@@ -92,6 +92,14 @@ async def test_what_cannot_be_read_for_certain_is_refused_with_examples(
         assert session.scalars(select(Meeting)).all() == [], "nothing is guessed or stored"
 
 
+async def test_a_quoted_time_is_the_time_and_a_quoted_text_after_it_the_title(
+        chat: ChatSession) -> None:
+    room = await salon(chat)
+    turn = await chat.say(ANNA, room, '!salon planlæg "den 12. marts kl. 19" "Kaffemøde"')
+    assert "torsdag den 12. marts 2026 kl. 19.00" in turn.replies[0].body
+    assert "»Kaffemøde«" in turn.replies[0].body
+
+
 async def test_only_hosts_plan_meetings(chat: ChatSession) -> None:
     room = await salon(chat)
     answer = (await chat.say(BJORN, room, "!salon planlæg i morgen kl. 18")).text
