@@ -79,6 +79,9 @@ def _quiet_nio() -> None:
     # nio logs schema problems with fragments of the response, which may be message text.
     for name in ("nio.responses", "nio.events"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    # APScheduler logs every timer set and every run at INFO (30,000 lines for 10,000 jobs,
+    # a quarter of a second at start alone); bot.scheduler and bot.jobs log what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _fail(message: str) -> int:
