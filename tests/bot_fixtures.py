@@ -29,6 +29,7 @@ import yaml
 from matrix_helpers import DEFAULT_TIMEOUT, TestUser, e2e_housekeeping, register_user, send_text
 from nio import (
     AsyncClient,
+    Event,
     JoinError,
     MegolmEvent,
     RoomCreateError,
@@ -125,18 +126,21 @@ class Citizen:
         self.user = user
         self.client = client
         self.seen: list[tuple[str, RoomMessage]] = []
+        #: Every timeline event seen (reactions, redactions, polls too), decrypted once its
+        #: key is there; ``events`` picks from it.
+        self.timeline: list[tuple[str, Event]] = []
         self._undecrypted: list[MegolmEvent] = []
 
     @property
     def user_id(self) -> str:
         return self.user.user_id
 
-    def _decrypt(self, event: MegolmEvent) -> RoomMessage | None:
+    def _decrypt(self, event: MegolmEvent) -> Event | None:
         try:
             decrypted = self.client.decrypt_event(event)
         except EncryptionError:
             return None
-        return decrypted if isinstance(decrypted, RoomMessage) else None
+        return decrypted if isinstance(decrypted, Event) else None
 
     async def sync(self, timeout_ms: int = 1000) -> None:
         # A long timeline: a burst of replies between two syncs must not be cut off.
@@ -148,13 +152,17 @@ class Citizen:
             decrypted = self._decrypt(event)
             if decrypted is not None:
                 self._undecrypted.remove(event)
-                self.seen.append((event.room_id, decrypted))
+                self.timeline.append((event.room_id, decrypted))
+                if isinstance(decrypted, RoomMessage):
+                    self.seen.append((event.room_id, decrypted))
         for room_id, info in response.rooms.join.items():
             for event in info.timeline.events:
                 if isinstance(event, MegolmEvent):
                     event.room_id = room_id
                     self._undecrypted.append(event)
-                elif isinstance(event, RoomMessage):
+                    continue
+                self.timeline.append((room_id, event))
+                if isinstance(event, RoomMessage):
                     self.seen.append((room_id, event))
 
     async def until(self, condition: Callable[[], object], *, timeout: float = DEFAULT_TIMEOUT,
@@ -174,6 +182,14 @@ class Citizen:
 
     def replies_to(self, event_id: str) -> list[RoomMessage]:
         return [e for _, e in self.seen if in_reply_to(e) == event_id]
+
+    def events(self, room_id: str, event_type: str | None = None,
+               sender: str | None = None) -> list[Event]:
+        """Timeline events of any kind in ``room_id`` (decrypted), by their (decrypted)
+        type, e.g. ``org.matrix.msc3381.poll.start``, and sender."""
+        return [e for r, e in self.timeline if r == room_id
+                and (event_type is None or e.source.get("type") == event_type)
+                and (sender is None or e.sender == sender)]
 
     async def say(self, room_id: str, text: str) -> str:
         return await send_text(self.client, room_id, text)
@@ -288,10 +304,14 @@ def bot_log() -> Iterator[BotLog]:
         logger.setLevel(previous)
 
 
-def bot_config(server: LocalSynapse, user: TestUser, home: Path, **bot: Any) -> Config:
+def bot_config(server: LocalSynapse, user: TestUser, home: Path, *,
+               sections: dict[str, Any] | None = None, **bot: Any) -> Config:
+    """``sections`` are further top-level config sections, e.g.
+    ``{"reminders": {"before": ["5s"]}}``."""
     bot.setdefault("allowed_users", [ALL_LOCAL_USERS])
     encrypt = bot.pop("encrypt_new_rooms", True)
     return parse_config({
+        **(sections or {}),
         "matrix": {
             "homeserver": server.base_url,
             "user_id": user.user_id,
@@ -358,20 +378,23 @@ class RunningBot:
 @pytest.fixture
 async def make_bot(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[
         Callable[..., Awaitable[RunningBot]]]:
-    """``await make_bot(server=None, registry=build_registry, start=True, **bot_section)``:
-    a bot with a fresh account, device store and SQLite database."""
+    """``await make_bot(server=None, registry=build_registry, start=True, sections=None,
+    **bot_section)``: a bot with a fresh account, device store and SQLite database;
+    ``sections`` are other config sections (``{"reminders": {"before": ["5s"]}}``)."""
     bots: list[RunningBot] = []
     counter = itertools.count(1)
 
     async def make(*, server: LocalSynapse | None = None,
                    registry: Callable[[], Registry] = build_registry,
                    start: bool = True, sync: SyncOptions | None = None,
+                   sections: dict[str, Any] | None = None,
                    **bot_section: Any) -> RunningBot:
         server = server or synapse
         user = register_user(server, "salonbot")
         home = tmp_path / f"bot{next(counter)}"
         home.mkdir()
-        bot = RunningBot(bot_config(server, user, home, **bot_section), user, registry)
+        bot = RunningBot(bot_config(server, user, home, sections=sections, **bot_section),
+                         user, registry)
         bots.append(bot)
         if start:
             await bot.start(sync=sync)
