@@ -21,6 +21,9 @@ from babel.messages.pofile import read_po
 LANGUAGES: Final = ("da", "nb", "sv", "en")
 DEFAULT_LANGUAGE: Final = "da"
 LANGUAGE_NAMES: Final = {"da": "dansk", "nb": "norsk bokmål", "sv": "svenska", "en": "English"}
+#: How dates, times and lists are written (Babel locales). English is British English: day
+#: before month and a 24-hour clock, as a Nordic reader expects, not Babel's default en_US.
+BABEL_LOCALES: Final = {"da": "da_DK", "nb": "nb_NO", "sv": "sv_SE", "en": "en_GB"}
 
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 
@@ -65,6 +68,11 @@ class Translator:
     def __init__(self, lang: str | None = None) -> None:
         self.lang = normalise_language(lang) or DEFAULT_LANGUAGE
         self._translations = translations(self.lang)
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale to format dates, times and lists with for this reader."""
+        return BABEL_LOCALES[self.lang]
 
     def _(self, message: str) -> str:
         return self._translations.gettext(message)

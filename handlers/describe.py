@@ -60,13 +60,13 @@ def role_counts(t: Translator, members: Iterable[Member]) -> str:
     if counts[Role.STAFF.value]:
         n = counts[Role.STAFF.value]
         parts.append(t.ngettext("{n} staff member", "{n} staff members", n).format(n=n))
-    return format_list(parts, locale=t.lang) if parts else ""
+    return format_list(parts, locale=t.locale) if parts else ""
 
 
 def day(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
     """A date as people write it, in the salon's time zone."""
     zone = ZoneInfo((salon.timezone if salon else None) or ctx.config.bot.timezone)
-    return format_date(when.astimezone(zone), format="long", locale=ctx.lang)
+    return format_date(when.astimezone(zone), format="long", locale=ctx.t.locale)
 
 
 def moment(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
@@ -74,8 +74,8 @@ def moment(ctx: Context, when: datetime, salon: Salon | None = None) -> str:
     zone = ZoneInfo((salon.timezone if salon else None) or ctx.config.bot.timezone)
     local = when.astimezone(zone)
     return ctx.t._("{date} at {time}").format(
-        date=format_date(local, format="long", locale=ctx.lang),
-        time=format_time(local, format="short", locale=ctx.lang))
+        date=format_date(local, format="long", locale=ctx.t.locale),
+        time=format_time(local, format="short", locale=ctx.t.locale))
 
 
 def host_labels(t: Translator, salon: Salon) -> list[str]:

@@ -36,19 +36,19 @@ def when_words(t: Translator, meeting: Meeting) -> str:
     """``torsdag den 5. marts 2026 kl. 19.00–21.00`` in the meeting's zone."""
     zone = zone_of(meeting)
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    day = format_date(start, format="full", locale=t.lang)
-    begin = format_time(start, format="short", locale=t.lang)
-    finish = format_time(end, format="short", locale=t.lang)
+    day = format_date(start, format="full", locale=t.locale)
+    begin = format_time(start, format="short", locale=t.locale)
+    finish = format_time(end, format="short", locale=t.locale)
     if end.date() != start.date():
-        finish = format_date(end, format="medium", locale=t.lang) + " " + finish
+        finish = format_date(end, format="medium", locale=t.locale) + " " + finish
     return t._("{day}, {start}–{end}").format(day=day, start=begin, end=finish)
 
 
 def short_when(t: Translator, when: datetime, zone: ZoneInfo) -> str:
     local = when.astimezone(zone)
     return t._("{date} at {time}").format(
-        date=format_date(local, format="medium", locale=t.lang),
-        time=format_time(local, format="short", locale=t.lang))
+        date=format_date(local, format="medium", locale=t.locale),
+        time=format_time(local, format="short", locale=t.locale))
 
 
 def label(t: Translator, meeting: Meeting) -> str:
@@ -84,10 +84,11 @@ def counts(t: Translator, meeting: Meeting) -> str:
     return text
 
 
-def coming(meeting: Meeting) -> list[Rsvp]:
-    """Those who said yes (with a place) or maybe: they are reminded and told of changes."""
+def coming(meeting: Meeting, *, waiting_too: bool = False) -> list[Rsvp]:
+    """Those who said yes (with a place) or maybe: they are reminded. Told of changes are
+    also those waiting for a place (``waiting_too``)."""
     return [r for r in meeting.rsvps
-            if (r.answer == RsvpAnswer.YES.value and not r.waitlisted)
+            if (r.answer == RsvpAnswer.YES.value and (waiting_too or not r.waitlisted))
             or r.answer == RsvpAnswer.MAYBE.value]
 
 

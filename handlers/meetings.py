@@ -37,12 +37,16 @@ from handlers.meeting_text import (
 )
 
 TITLE_MAX = 120
+#: Meetings further ahead than this are surely a misreading (or a typo in the year).
+FARTHEST_AHEAD = timedelta(days=2 * 366)
 PLACE_MAX = 200
 #: Occurrences made at once for a weekly series without an end date.
 SERIES_AHEAD = 12
 SERIES_MAX = 52
 PLACE_WORDS = frozenset({"at", "sted", "stedet", "plass", "plats", "where", "hvor", "var"})
 ONLINE_WORDS = frozenset({"online", "nett", "digitalt", "digital", "video"})
+#: A link people can click as it is shown (no brackets or stars that would break the markup).
+_URL = re.compile(r"^https?://[^\s()<>*\[\]]+$")
 _HOURS = re.compile(r"^(\d+)(t|timer|time|timmar|timme|tim)$")
 _MINUTES = re.compile(r"^(\d+)(min|minutter|minuter|minutes?)$")
 
@@ -76,11 +80,11 @@ def read_words(words: tuple[str, ...], t: Translator) -> MeetingWords:
             found.place = " ".join(following.split())
             i += 2
             continue
-        if folded in ONLINE_WORDS and following is not None:
-            if not re.match(r"^https?://\S+$", following):
+        if folded in ONLINE_WORDS:
+            if following is None or not _URL.match(following):
                 raise UsageError(t._("After “online”, write the meeting's link, starting with "
                                      "https://."))
-            found.url = following
+            found.url = str(following)
             i += 2
             continue
         if quoted and found.title is None and when:
@@ -111,7 +115,7 @@ def read_length(ctx: Context, command: ParsedCommand) -> timedelta:
     text = _HOURS.sub(r"\1h", _MINUTES.sub(r"\1m", text))
     try:
         length = parse_duration(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         length = timedelta(0)
     if not timedelta(minutes=5) <= length <= timedelta(hours=24):
         raise UsageError(ctx.t._("I can't read “{value}” as the meeting's length. Write it "
@@ -120,15 +124,23 @@ def read_length(ctx: Context, command: ParsedCommand) -> timedelta:
     return length
 
 
+def small_number(text: str) -> int | None:
+    """A plain number people type (``3``, ``#3``); None for anything else (``²``, huge)."""
+    text = text.strip().removeprefix("#")
+    if text.isascii() and text.isdecimal() and len(text) <= 6:
+        return int(text)
+    return None
+
+
 def read_capacity(ctx: Context, command: ParsedCommand) -> int | None:
     value = command.option("capacity")
     if value is None:
         return None
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+    number = small_number(str(value))
+    if number is None or not 1 <= number <= 10_000:
         raise UsageError(ctx.t._("The capacity must be a whole number of people, like "
                                  "--capacity 20.").format())
-    return int(text)
+    return number
 
 
 def zone_name(ctx: Context, salon: Salon) -> str:
@@ -169,6 +181,9 @@ def read_when(ctx: Context, text: str, salon: Salon) -> Moment:
     if not isinstance(reading, Moment):
         raise UsageError(refusal_text(ctx.t, reading.reason, text, ctx.prefix,
                                       reading.examples))
+    if reading.local - ctx.clock.now() > FARTHEST_AHEAD:
+        raise UsageError(ctx.t._("“{text}” is more than two years ahead; plan meetings closer "
+                                 "to the time.").format(text=escape_markup(text)))
     return reading
 
 
@@ -271,7 +286,7 @@ def weekday_name(t: Translator, meeting: Meeting) -> str:
 
     from handlers.meeting_text import zone_of
 
-    return format_date(meeting.starts_at.astimezone(zone_of(meeting)), "EEEE", locale=t.lang)
+    return format_date(meeting.starts_at.astimezone(zone_of(meeting)), "EEEE", locale=t.locale)
 
 
 def local_time_text(t: Translator, meeting: Meeting) -> str:
@@ -279,7 +294,7 @@ def local_time_text(t: Translator, meeting: Meeting) -> str:
 
     from handlers.meeting_text import zone_of
 
-    return format_time(meeting.starts_at.astimezone(zone_of(meeting)), "short", locale=t.lang)
+    return format_time(meeting.starts_at.astimezone(zone_of(meeting)), "short", locale=t.locale)
 
 
 def find_meeting(ctx: Context, salon: Salon, text: str | None) -> Meeting:
@@ -287,16 +302,23 @@ def find_meeting(ctx: Context, salon: Salon, text: str | None) -> Meeting:
     if text is None:
         raise UsageError(t._("Write the meeting's number; {prefix} meetings shows them.").format(
             prefix=ctx.prefix))
-    number = text.removeprefix("#")
-    if not number.isdigit():
+    number = small_number(text)
+    if number is None:
         raise UsageError(t._("“{text}” is not a meeting number; {prefix} meetings shows "
                              "them.").format(text=escape_markup(text), prefix=ctx.prefix))
     meeting = ctx.session.scalar(select(Meeting).where(Meeting.salon_id == salon.id,
-                                                       Meeting.number == int(number)))
+                                                       Meeting.number == number))
     if meeting is None:
         raise Refusal(t._("This salon has no meeting {n}; {prefix} meetings shows them.").format(
-            n=int(number), prefix=ctx.prefix))
+            n=number, prefix=ctx.prefix))
     return meeting
+
+
+def still_ahead(ctx: Context, meeting: Meeting) -> None:
+    """A meeting that has ended can no longer be moved or cancelled."""
+    if meeting.ends_at <= ctx.clock.now():
+        raise Refusal(ctx.t._("{meeting} has already taken place, so it can't be changed any "
+                              "more.").format(meeting=label(ctx.t, meeting)))
 
 
 def upcoming_meetings(ctx: Context, salon: Salon) -> list[Meeting]:
@@ -330,13 +352,16 @@ async def list_meetings(command: ParsedCommand, ctx: Context) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _changed(ctx: Context, salon: Salon, meeting: Meeting, text: str) -> Reply:
-    """A change the people who said yes or maybe are told about, in the salon's language."""
-    people = [r.user_id for r in coming(meeting)]
+def _changed(ctx: Context, salon: Salon, meetings: list[Meeting], text: str,
+             watch: str | None = None) -> Reply:
+    """A change everyone who answered yes or maybe (also on the waiting list) is told
+    about, in the salon's language."""
+    people = sorted({r.user_id for meeting in meetings
+                     for r in coming(meeting, waiting_too=True)})
     if people:
         text += "\n" + room_translator(ctx, salon)._("For: {people}").format(
             people=mention_list(people))
-    return Reply(text, room_id=salon.room_id, mentions=tuple(people))
+    return Reply(text, room_id=salon.room_id, mentions=tuple(people), watch=watch)
 
 
 async def reschedule(command: ParsedCommand, ctx: Context) -> list[Reply]:
@@ -347,6 +372,7 @@ async def reschedule(command: ParsedCommand, ctx: Context) -> list[Reply]:
     if meeting.is_cancelled:
         raise Refusal(t._("{meeting} is cancelled; plan a new one with {prefix} schedule.")
                       .format(meeting=label(t, meeting), prefix=ctx.prefix))
+    still_ahead(ctx, meeting)
     words = read_words(command.args[1:], t)
     moment = read_when(ctx, words.when, salon)
     length = meeting.ends_at - meeting.starts_at
@@ -373,49 +399,55 @@ async def reschedule(command: ParsedCommand, ctx: Context) -> list[Reply]:
     reply = t._("Moved {meeting}. I read “{text}” as {time}.").format(
         meeting=label(t, meeting), text=escape_markup(words.when),
         time=spell(moment.local, lang=t.lang, zone=meeting.timezone))
-    return [Reply(reply), _changed(ctx, salon, meeting, notice)]
+    # People answer the notice like the announcement: it is watched under the same key.
+    return [Reply(reply), _changed(ctx, salon, [meeting], notice,
+                                   watch=f"meeting:{meeting.id}:announcement")]
 
 
 async def cancel(command: ParsedCommand, ctx: Context) -> list[Reply]:
     t = ctx.t
     salon = salon_of(ctx)
     meeting = find_meeting(ctx, salon, command.args[0] if command.args else None)
-    if meeting.is_cancelled:
-        return [Reply(t._("{meeting} was already cancelled.").format(
-            meeting=label(t, meeting)))]
     whole_series = command.option("series") is True
     if whole_series and meeting.series_id is None:
         raise UsageError(t._("{meeting} is not part of a weekly series; leave out --series.")
                          .format(meeting=label(t, meeting)))
+    if meeting.is_cancelled and not whole_series:
+        return [Reply(t._("{meeting} was already cancelled.").format(
+            meeting=label(t, meeting)))]
+    still_ahead(ctx, meeting)
     targets = [meeting]
     if whole_series:
+        # The rest of the series from this one on, as long as it has not taken place.
         targets = list(ctx.session.scalars(
             select(Meeting).where(Meeting.series_id == meeting.series_id,
                                   Meeting.starts_at >= meeting.starts_at,
+                                  Meeting.ends_at > ctx.clock.now(),
                                   Meeting.status == MeetingStatus.SCHEDULED.value)
             .order_by(Meeting.starts_at)))
         series = ctx.session.get(MeetingSeries, meeting.series_id)
         if series is not None:
             series.status = MeetingStatus.CANCELLED.value
+    if not targets:
+        return [Reply(t._("{meeting} was already cancelled.").format(
+            meeting=label(t, meeting)))]
     room_t = room_translator(ctx, salon)
-    replies: list[Reply] = []
     for target in targets:
         target.status = MeetingStatus.CANCELLED.value
         target.sequence += 1
         target.updated_at = ctx.clock.now()
         reminders.unplan(ctx, target)
-    for target in targets[:1] if whole_series else targets:
-        notice = room_t._("**Cancelled: {meeting}**, {when}.").format(
-            meeting=label(room_t, target), when=when_words(room_t, target))
-        if whole_series:
-            notice += "\n" + room_t.ngettext(
-                "The weekly series is cancelled from here on: {n} meeting.",
-                "The weekly series is cancelled from here on: {n} meetings.",
-                len(targets)).format(n=len(targets))
-        replies.append(_changed(ctx, salon, target, notice))
+    first = targets[0]
+    notice = room_t._("**Cancelled: {meeting}**, {when}.").format(
+        meeting=label(room_t, first), when=when_words(room_t, first))
+    if whole_series:
+        notice += "\n" + room_t.ngettext(
+            "The weekly series is cancelled from here on: {n} meeting.",
+            "The weekly series is cancelled from here on: {n} meetings.",
+            len(targets)).format(n=len(targets))
     reply = t.ngettext("Cancelled {n} meeting.", "Cancelled {n} meetings.", len(targets)).format(
         n=len(targets))
-    return [Reply(reply), *replies]
+    return [Reply(reply), _changed(ctx, salon, targets, notice)]
 
 
 async def next_meeting(ctx: Context, payload: dict[str, Any]) -> Reply | None:

@@ -83,7 +83,7 @@ async def remind(ctx: Context) -> HandlerResult:
     offset = timedelta(seconds=json.loads(ctx.job.payload).get("offset", 0))
     people = [r.user_id for r in coming(meeting)]
     lines = [t._("⏰ Reminder: {meeting} begins in {time}.").format(
-        meeting=label(t, meeting), time=offset_words(offset, t.lang)),
+        meeting=label(t, meeting), time=offset_words(offset, t.locale)),
              when_words(t, meeting) + f" ({meeting.timezone})"]
     where = where_words(t, meeting)
     if where:

@@ -104,7 +104,7 @@ def _check_open_limit(ctx: Context) -> None:
     free_at = _ceil_minute(recent[len(recent) - limit] + period)
     raise Refusal(ctx.t._("You have opened as many salons as one person may: {limit} per "
                           "{period}. You can open another one on {when}.").format(
-        limit=limit, period=format_timedelta(period, threshold=2, locale=ctx.lang),
+        limit=limit, period=format_timedelta(period, threshold=2, locale=ctx.t.locale),
         when=moment(ctx, free_at)))
 
 

@@ -20,7 +20,6 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from bot_fixtures import *  # noqa: F403
 from bot_fixtures import Citizen, RunningBot, in_reply_to, raw_event, room_state
 from nio import (
@@ -543,10 +542,6 @@ async def test_an_english_salon_reads_next_tuesday_7pm_and_answers_in_english(
     assert mentioned(notice) == [neighbour.user_id]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a notice a reaction or redaction causes in the same room is posted as a reply "
-    "(m.in_reply_to) to that reaction/redaction event: bot/matrix/sync.py _handle_event's "
-    "record() passes event_id=routed.event_id to outgoing() for hooks as for commands"))
 async def test_a_notice_caused_by_a_redaction_is_not_a_reply_to_the_redaction(
         make_bot, make_citizen) -> None:
     bot = await make_bot()
@@ -562,12 +557,6 @@ async def test_a_notice_caused_by_a_redaction_is_not_a_reply_to_the_redaction(
     assert in_reply_to(moved_up) is None, "a notice of its own, like a reminder"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: in English the announcement, lists, info, notices and reminders write dates the US "
-    "way (\"Tuesday, December 8, 2026, 7:00 PM\") while the reply spells the reading the "
-    "British way the Nordic readers expect (\"Tuesday, 8 December 2026 at 19:00\"): "
-    "handlers/meeting_text.py formats with locale=t.lang ('en' is en_US), bot/when/spell.py "
-    "with LOCALES[lang] ('en_GB')"))
 async def test_an_english_announcement_writes_the_time_as_the_reading_was_spelled(
         make_bot, make_citizen) -> None:
     bot = await make_bot()

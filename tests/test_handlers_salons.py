@@ -198,7 +198,7 @@ async def test_the_open_limit_and_its_period_come_from_the_config(tmp_path: Path
     # Shown to the minute, rounded up: at the time named, opening works.
     assert await say(chat, ANNA, '!salon open "Trees"') == (
         "You have opened as many salons as one person may: 1 per 7 days. You can open "
-        "another one on March 12, 2026 at 6:01\u202fPM.")  # Babel's narrow space before PM
+        "another one on 12 March 2026 at 18:01.")  # British English: day first, 24 hours
     await say(chat, ANNA, "!salon language sv")
     assert await say(chat, ANNA, '!salon öppna "Träd"') == (
         "Du har öppnat så många salonger som en person får: 1 per 7 dygn. Du kan öppna en ny "

@@ -346,8 +346,12 @@ class SyncLoop:
 
         def record(session: Session, replies: list[Reply]) -> None:
             """Marks the event handled and stages its replies in the handler's transaction."""
-            items = outgoing(replies, room_id=room_id, event_id=routed.event_id,
-                             now=self.clock.now(), requested_by=routed.sender)
+            # Only a command is answered as a reply; what a reaction or a membership change
+            # causes (a waiting list moving up) is a message of its own.
+            items = outgoing(replies, room_id=room_id,
+                             event_id=routed.event_id if kind == "command" else None,
+                             txn_key=routed.event_id, now=self.clock.now(),
+                             requested_by=routed.sender)
             ledger.mark_handled(session, routed.event_id, room_id, self.clock.now())
             self.sender.outbox.stage(session, items)
             self._recorded = True

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime
 
+from bot.i18n import BABEL_LOCALES
 from bot.when.model import Moment
 
-LOCALES: Final = {"da": "da_DK", "nb": "nb_NO", "sv": "sv_SE", "en": "en_GB"}
+LOCALES: Final = BABEL_LOCALES
 """British English: day-month order and the 24-hour clock, as the Nordic readers expect."""
 
 # CLDR dateTimeFormats "atTime" ({1} the date, {0} the time).
