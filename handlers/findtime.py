@@ -108,9 +108,9 @@ async def findtime(command: ParsedCommand, ctx: Context) -> list[Reply]:
     room_t = room_translator(ctx, salon)
     zone = zone_of_salon(ctx, salon)
     options = [short_when(room_t, when, zone) for when in times]
-    question = room_t._("When can you come? Choose every time that suits you.")
-    fallback_hint = room_t._("No poll in your app? React with the numbers of the times that "
-                             "suit you.")
+    question = room_t._("When can you come? Choose the time that suits you best.")
+    fallback_hint = room_t._("Several times suit you, or no poll in your app? React with the "
+                             "numbers of all the times that suit you.")
     text = "\n".join([f"**{question}**",
                       *(f"{KEYCAPS[i]} {o}" for i, o in enumerate(options)), fallback_hint])
     reply = t._("The poll is in the room. When people have answered, close it with {prefix} "
@@ -144,7 +144,10 @@ def close(ctx: Context, salon: Salon, command: ParsedCommand) -> list[Reply]:
     votes = list(ctx.session.scalars(select(PollVote).where(PollVote.poll_id == poll.id)))
     people = tally(poll, votes)
     times = _times(poll)
-    best = max(range(len(times)), key=lambda i: (len(people[i]), -times[i].timestamp()))
+    # Among the times still ahead: most people, then the earliest.
+    ahead = [i for i, when in enumerate(times) if when > ctx.clock.now()] or \
+        list(range(len(times)))
+    best = max(ahead, key=lambda i: (len(people[i]), -times[i].timestamp()))
     poll.status, poll.closed_at = "closed", ctx.clock.now()
     room_t = room_translator(ctx, salon)
     zone = zone_of_salon(ctx, salon)
@@ -198,7 +201,8 @@ async def on_poll_response(ctx: Context, payload: dict[str, Any]) -> None:
         return
     chosen = []
     for answer in payload.get("answers") or []:
-        if isinstance(answer, str) and answer.startswith("t") and answer[1:].isdigit():
+        if (isinstance(answer, str) and answer.startswith("t") and answer[1:].isascii()
+                and answer[1:].isdecimal() and len(answer) <= 3):
             chosen.append(int(answer[1:]) - 1)
     ctx.session.execute(delete(PollVote).where(PollVote.poll_id == poll.id,
                                                PollVote.user_id == ctx.sender,

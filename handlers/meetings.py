@@ -9,6 +9,7 @@ and reminders and a nudge after it (``handlers.reminders``).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ from handlers.meeting_text import (
     where_words,
 )
 
+ANNOUNCE = "meeting.announce"
 TITLE_MAX = 120
 #: Meetings further ahead than this are surely a misreading (or a typo in the year).
 FARTHEST_AHEAD = timedelta(days=2 * 366)
@@ -263,6 +265,12 @@ def schedule_series(ctx: Context, salon: Salon, words: MeetingWords, length: tim
     ctx.session.flush()
     meetings = [new_meeting(ctx, salon, start, length, words, capacity, series)
                 for start in starts]
+    # Each later meeting is announced when the one before it has ended, so the room gets
+    # one announcement to answer at a time instead of a dozen at once.
+    for before, meeting in zip(meetings, meetings[1:], strict=False):
+        ctx.jobs.schedule(ctx.session, kind=ANNOUNCE, key=f"meeting:{meeting.id}",
+                          due_at=before.ends_at, room_id=salon.room_id,
+                          useful_until=meeting.starts_at, payload={"meeting": meeting.id})
     first, last = meetings[0], meetings[-1]
     reply = "\n".join([
         t.ngettext("Planned: {n} meeting, every week.", "Planned: {n} meetings, every week.",
@@ -437,6 +445,7 @@ async def cancel(command: ParsedCommand, ctx: Context) -> list[Reply]:
         target.sequence += 1
         target.updated_at = ctx.clock.now()
         reminders.unplan(ctx, target)
+        ctx.jobs.cancel(ctx.session, kind=ANNOUNCE, key=f"meeting:{target.id}")
     first = targets[0]
     notice = room_t._("**Cancelled: {meeting}**, {when}.").format(
         meeting=label(room_t, first), when=when_words(room_t, first))
@@ -448,6 +457,16 @@ async def cancel(command: ParsedCommand, ctx: Context) -> list[Reply]:
     reply = t.ngettext("Cancelled {n} meeting.", "Cancelled {n} meetings.", len(targets)).format(
         n=len(targets))
     return [Reply(reply), _changed(ctx, salon, targets, notice)]
+
+
+async def announce_job(ctx: Context) -> Reply | None:
+    """A series' next meeting, announced once the one before it has ended."""
+    assert ctx.job is not None
+    meeting = ctx.session.get(Meeting, json.loads(ctx.job.payload).get("meeting"))
+    salon = ctx.salon
+    if meeting is None or meeting.is_cancelled or salon is None or not salon.is_open:
+        return None
+    return announce(ctx, salon, meeting)
 
 
 async def next_meeting(ctx: Context, payload: dict[str, Any]) -> Reply | None:
@@ -499,4 +518,5 @@ def register(registry: Registry) -> None:
         flags=frozenset({"series"}),
     ))
     registry.on("next-meeting", next_meeting)
+    registry.job(ANNOUNCE, announce_job)
     reminders.register(registry)

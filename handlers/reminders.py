@@ -31,8 +31,13 @@ def offsets(ctx: Context) -> list[timedelta]:
 
 
 def plan(ctx: Context, meeting: Meeting, room_id: str) -> None:
-    """(Re)schedules the meeting's reminders and nudge; a reminder already past is dropped."""
+    """(Re)schedules the meeting's reminders and nudge; a reminder already past is dropped.
+
+    Reminders of offsets no longer configured are taken back first (the same key asked for
+    again revives its job), so a changed ``reminders.before`` never leaves old ones behind.
+    """
     now = ctx.clock.now()
+    ctx.jobs.cancel_prefix(ctx.session, kind=REMINDER, key_prefix=f"meeting:{meeting.id}:")
     for offset in offsets(ctx):
         key = f"meeting:{meeting.id}:{int(offset.total_seconds())}"
         due = meeting.starts_at - offset
@@ -68,9 +73,10 @@ def offset_words(offset: timedelta, lang: str) -> str:
 
 
 def _meeting(ctx: Context) -> Meeting | None:
+    """The job's meeting, if it still takes place in an open salon."""
     assert ctx.job is not None
     meeting = ctx.session.get(Meeting, json.loads(ctx.job.payload).get("meeting"))
-    if meeting is None or meeting.is_cancelled:
+    if meeting is None or meeting.is_cancelled or ctx.salon is None or not ctx.salon.is_open:
         return None
     return meeting
 
@@ -81,6 +87,16 @@ async def remind(ctx: Context) -> HandlerResult:
         return None
     t = ctx.t
     offset = timedelta(seconds=json.loads(ctx.job.payload).get("offset", 0))
+    now = ctx.clock.now()
+    if meeting.starts_at - offset != ctx.job.due_at or offset not in offsets(ctx):
+        return None  # a reminder of an older time or setting
+    if any(smaller < offset and now >= meeting.starts_at - smaller for smaller in offsets(ctx)):
+        return None  # sent late (the bot was away): the nearer reminder says it better
+    left = meeting.starts_at - now
+    if left < offset - timedelta(minutes=1):  # late: say how long it really is
+        minutes = max(1, round(left.total_seconds() / 60))
+        offset = timedelta(hours=round(minutes / 60)) if minutes >= 120 else \
+            timedelta(minutes=minutes)
     people = [r.user_id for r in coming(meeting)]
     lines = [t._("⏰ Reminder: {meeting} begins in {time}.").format(
         meeting=label(t, meeting), time=offset_words(offset, t.locale)),
@@ -90,7 +106,7 @@ async def remind(ctx: Context) -> HandlerResult:
         lines.append(where)
     if people:
         lines.append(t._("See you there: {people}").format(people=mention_list(people)))
-    else:
+    elif not meeting.rsvps:
         lines.append(t._("Nobody has answered yet. React to the announcement with ✅ if you "
                          "come."))
     return Reply("\n".join(lines), room_id=ctx.room_id, mentions=tuple(people))

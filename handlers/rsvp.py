@@ -18,7 +18,7 @@ from bot.db import Meeting, Rsvp, RsvpAnswer, Salon
 from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand, fold_verb
 from bot.replies import Reply
-from handlers.checks import salon_of
+from handlers.checks import salon_of, still_open
 from handlers.meeting_text import answer_of, label, when_words
 from handlers.meetings import find_meeting, room_translator, upcoming_meetings
 
@@ -118,6 +118,7 @@ def confirmation(t: Translator, meeting: Meeting, rsvp: Rsvp) -> str:
 async def rsvp_command(command: ParsedCommand, ctx: Context) -> list[Reply]:
     t = ctx.t
     salon = salon_of(ctx)
+    still_open(ctx, salon, "rsvp")
     chosen = read_answer(command.args[0]) if command.args else None
     if chosen is None:
         raise UsageError(t._("Answer yes, maybe or no, and the meeting's number if there is "
@@ -150,7 +151,8 @@ def _announced(ctx: Context, payload: dict[str, Any]) -> Meeting | None:
 
 async def on_reaction(ctx: Context, payload: dict[str, Any]) -> list[Reply]:
     meeting = _announced(ctx, payload)
-    if meeting is None or ctx.member is None or not ctx.member.has_joined:
+    if (meeting is None or ctx.member is None or not ctx.member.has_joined
+            or ctx.salon is None or not ctx.salon.is_open):
         return []
     chosen = answer_of(str(payload.get("key", "")))
     if chosen is None:
@@ -165,7 +167,8 @@ async def on_reaction(ctx: Context, payload: dict[str, Any]) -> list[Reply]:
 
 
 async def on_redaction(ctx: Context, payload: dict[str, Any]) -> list[Reply]:
-    """A removed ✅ withdraws the answer it gave (if it is still the person's last one)."""
+    """A removed ✅ withdraws the answer it gave (if it is still the person's last one and
+    the meeting is still ahead)."""
     key = payload.get("relates_key") or ""
     if not key.startswith("rsvp:"):
         return []
@@ -173,7 +176,24 @@ async def on_redaction(ctx: Context, payload: dict[str, Any]) -> list[Reply]:
     rsvp = ctx.session.scalar(select(Rsvp).where(Rsvp.reaction_event_id == redacted))
     if rsvp is None or rsvp.user_id != ctx.sender:
         return []
-    return withdraw(ctx, rsvp.meeting, rsvp)
+    meeting = rsvp.meeting
+    if meeting.is_cancelled or meeting.ends_at <= ctx.clock.now():
+        return []
+    return withdraw(ctx, meeting, rsvp)
+
+
+async def on_member(ctx: Context, payload: dict[str, Any]) -> list[Reply]:
+    """Someone who leaves the salon no longer comes: their answers to its upcoming meetings
+    are withdrawn, and their places go to the waiting list."""
+    if payload.get("membership") not in ("leave", "ban") or ctx.salon is None:
+        return []
+    user = payload.get("user_id")
+    notices: list[Reply] = []
+    for meeting in upcoming_meetings(ctx, ctx.salon):
+        rsvp = next((r for r in meeting.rsvps if r.user_id == user), None)
+        if rsvp is not None:
+            notices += withdraw(ctx, meeting, rsvp)
+    return notices
 
 
 def register(registry: Registry) -> None:
@@ -186,6 +206,7 @@ def register(registry: Registry) -> None:
     ))
     registry.on("reaction", on_reaction)
     registry.on("redaction", on_redaction)
+    registry.on("member", on_member)
 
 
 

@@ -162,11 +162,14 @@ async def test_reminders_fire_once_mention_those_coming_and_follow_a_reschedule(
     state = jobs(chat)
     assert state["meeting.reminder meeting:1:3600"] == (
         JobState.PENDING.value, datetime(2026, 3, 7, 8, 0, tzinfo=UTC))
-    clock.advance(hours=1)  # Friday's old 1-hour reminder time (18:00 UTC) is ahead...
-    clock.advance(hours=24)  # ...and passes: nothing is sent for the old time
-    replies = (await chat.run_due()).replies
+    # Two days pass, step by step: Friday's old times send nothing, Saturday's new ones do.
+    replies = (await chat.wait("2d")).replies
     assert [r.body.splitlines()[0] for r in replies] == [
-        "⏰ Påmindelse: møde 1 begynder om 24 timer."] or replies == []
+        "⏰ Påmindelse: møde 1 begynder om 24 timer.",
+        "⏰ Påmindelse: møde 1 begynder om 1 time.",
+        "Nu er mødet slut: møde 1. Tak for i dag! Værter (@anna:example.org): skriv gerne "
+        "ned, mens det er frisk i erindringen, hvad I blev enige om, og hvad der skal videre "
+        "til kommunen."]
 
 
 async def test_a_cancel_stops_the_reminders_and_tells_those_coming(
@@ -327,3 +330,66 @@ async def test_the_whole_flow_on_sqlite_and_postgresql(db_url: str, clock: Fixed
         assert "ikke planlagt nogen møder" in (await chat.say(CARL, room, "!salon møder")).text
     finally:
         chat.close()
+
+
+async def test_each_meeting_of_a_series_is_announced_when_the_one_before_has_ended(
+        chat: ChatSession) -> None:
+    room = await salon(chat)
+    turn = await chat.say(ANNA, room, "!salon planlæg hver torsdag kl. 19 indtil 19. marts")
+    assert [r.body.splitlines()[0] for r in turn.replies if r.watch] == ["Nyt møde: møde 1"]
+    replies = (await chat.wait("2d")).replies  # meeting 1 on Thursday ends at 21:00
+    assert [r.body.splitlines()[0] for r in replies if r.watch] == ["Nyt møde: møde 2"]
+    event = announcement_of(chat, 2)
+    await chat.react(BJORN, room, event, "✅")
+    assert "• 2. torsdag den 12. marts 2026 kl. 19.00–21.00 · 1 ja" in (
+        await chat.say(BJORN, room, "!salon møder")).text
+
+
+async def test_someone_who_leaves_no_longer_holds_a_place(chat: ChatSession) -> None:
+    room = await salon(chat)
+    await chat.say(ANNA, room, "!salon planlæg i morgen kl. 18 --capacity 1")
+    await chat.say(BJORN, room, "!salon svar ja")
+    await chat.say(CARL, room, "!salon svar ja")
+    turn = await chat.say(BJORN, room, "!salon forlad")
+    [moved] = [r for r in turn.replies if r.mentions]
+    assert moved.mentions == (CARL,)
+    assert "1 ja, 0 måske, 0 nej" in (await chat.say(CARL, room, "!salon møder")).text
+
+
+async def test_a_closed_salon_sends_no_more_reminders(chat: ChatSession) -> None:
+    room = await salon(chat)
+    await chat.say(ANNA, room, "!salon planlæg fredag kl. 19")
+    await chat.say(BJORN, room, "!salon svar ja")
+    await chat.say(ANNA, room, "!salon luk")
+    assert [r for r in (await chat.wait("3d")).replies if "Påmindelse" in r.body] == []
+    assert "lukket" in (await chat.say(BJORN, room, "!salon svar nej")).text
+
+
+async def test_findtime_chooses_among_the_times_still_ahead(chat: ChatSession,
+                                                            clock: FixedClock) -> None:
+    room = await salon(chat)
+    turn = await chat.say(ANNA, room, "!salon findtid i dag kl. 12 | fredag kl. 17")
+    poll_event = chat.event_of(next(r for r in turn.replies if r.room_id == room))
+    await chat.react(BJORN, room, poll_event, "1️⃣")
+    await chat.react(CARL, room, poll_event, "2️⃣")
+    clock.advance(hours=3)  # 12:30: the first time has passed
+    await chat.say(ANNA, room, "!salon findtid luk")
+    with chat.db.session() as session:
+        [meeting] = session.scalars(select(Meeting)).all()
+    assert meeting.starts_at.astimezone(CPH).strftime("%a %H:%M") == "Fri 17:00"
+
+
+async def test_a_changed_reminder_setting_leaves_no_old_reminders(tmp_path: Path,
+                                                                  clock: FixedClock) -> None:
+    chat = start_chat(tmp_path, clock=clock)
+    room = await salon(chat)
+    await chat.say(ANNA, room, "!salon planlæg fredag kl. 19")
+    chat.close()
+    config = chat_config().model_copy(update={
+        "reminders": chat_config().reminders.model_copy(update={"before": ["2h"]})})
+    again = start_chat(tmp_path, config, clock=clock)
+    await again.say(ANNA, room, "!salon flyt 1 lørdag kl. 10")
+    pending = {key for key, (state, _) in jobs(again).items()
+               if state == JobState.PENDING.value and "reminder" in key}
+    assert pending == {"meeting.reminder meeting:1:7200"}
+    again.close()
