@@ -35,7 +35,6 @@ from bot.localrooms import LocalRooms, MembershipChange
 from bot.replies import Attachment, Reply
 from bot.rooms import RoomError
 from bot.router import Incoming, Router
-from handlers import build_registry
 
 CHAT_BOT = "@salonbot:chat"
 
@@ -68,14 +67,14 @@ class Turn:
 class ChatSession:
     """The bot wired to ``LocalRooms`` and a migrated database, driven one action at a time."""
 
-    def __init__(self, db_url: str, config: Config | None = None, *, clock: Clock | None = None,
-                 registry: Registry | None = None, rooms: LocalRooms | None = None) -> None:
+    def __init__(self, db_url: str, config: Config | None = None, *, registry: Registry,
+                 clock: Clock | None = None, rooms: LocalRooms | None = None) -> None:
         self.config = config or chat_config()
         upgrade(db_url)
         self.db = Database(db_url)
         self.rooms = rooms or LocalRooms(self.config.matrix.user_id)
         self.clock = clock or MovableClock()
-        self.router = Router(registry or build_registry(), self.db, self.rooms, self.config,
+        self.router = Router(registry, self.db, self.rooms, self.config,
                              self.clock)
         self.router.watch.load(self.db)
         self._event_numbers = itertools.count(1)
@@ -458,8 +457,9 @@ class ChatRepl:
         self.show(turn)
 
 
-def run_chat(*, db_url: str | None, user: str, lang: str | None, config: Config | None,
-             stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def run_chat(registry: Registry, *, db_url: str | None, user: str, lang: str | None,
+             config: Config | None, stdin: TextIO | None = None,
+             stdout: TextIO | None = None) -> int:
     """The REPL; returns the exit code. Without ``db_url`` the data lives in a temporary file."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -476,7 +476,7 @@ def run_chat(*, db_url: str | None, user: str, lang: str | None, config: Config 
         return 2
     with tempfile.TemporaryDirectory(prefix="salonbot-chat-") as scratch:
         url = db_url or f"sqlite:///{Path(scratch) / 'chat.db'}"
-        session = ChatSession(url, config)
+        session = ChatSession(url, config, registry=registry)
         try:
             where = (t._("The data is kept in {url}.").format(url=db_url) if db_url else
                      t._("The data is kept in a temporary database that is deleted when you "

@@ -78,7 +78,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
         logging.getLogger().setLevel(logging.WARNING)
 
     config = load_config(args.config) if args.config else None
-    return run_chat(db_url=args.db, user=args.user, lang=args.lang, config=config)
+    from handlers import build_registry
+
+    return run_chat(build_registry(), db_url=args.db, user=args.user, lang=args.lang,
+                    config=config)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from bot.commands import Registry
 from bot.config import Config, parse_config
 from bot.db import Salon
 from bot.localrooms import LocalRooms
+from handlers import build_registry
 
 ANNA = "@anna:example.org"
 BJORN = "@bjorn:example.org"
@@ -37,7 +38,8 @@ def start_chat(tmp_path: Path, config: Config | None = None, *, clock: Clock | N
                rooms: LocalRooms | None = None, registry: Registry | None = None) -> ChatSession:
     """A session on ``tmp_path``'s database; a second one on the same path sees the same data."""
     return ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", config or chat_config(),
-                       clock=clock or FixedClock(NOW), rooms=rooms, registry=registry)
+                       clock=clock or FixedClock(NOW), rooms=rooms,
+                       registry=registry or build_registry())
 
 
 async def say(chat: ChatSession, user: str, text: str, room: str | None = None) -> str:

@@ -32,6 +32,7 @@ from bot.matrix.sender import ReplySender
 from bot.matrix.sync import SyncLoop, SyncOptions
 from bot.replies import Reply
 from bot.router import Incoming, Router
+from handlers import build_registry
 
 BOT = "@salonbot:example.org"
 ANNA = "@anna:example.org"
@@ -101,7 +102,7 @@ def sync_loop(chat: ChatSession, router: Router) -> SyncLoop:
 
 async def test_an_event_that_fails_is_recorded_and_the_next_one_is_answered(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     router = PoisonedRouter(chat.router.registry, chat.db, chat.rooms, chat.config,
                             chat.router.clock)
     loop = sync_loop(chat, router)
@@ -157,7 +158,7 @@ def test_homeserver_errors_get_one_stable_code(errcode: str | None, http: int | 
 async def test_ordinary_talk_is_neither_answered_nor_recorded(tmp_path: Path) -> None:
     """A salon's conversation is not the bot's business: no reply, and no trace of it (not
     even an event id) in the database; a command in the same batch is answered."""
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     loop = sync_loop(chat, chat.router)
     talk = [message("Hej alle, godt at se jer"), message("!echo help"),
             message("salon åbn det nye bibliotek?")]
@@ -188,7 +189,7 @@ class LockedRouter(Router):
 
 async def test_a_failing_database_stops_the_batch_so_the_command_is_answered_later(
         tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     router = LockedRouter(chat.router.registry, chat.db, chat.rooms, chat.config,
                           chat.router.clock)
     loop = sync_loop(chat, router)
@@ -210,7 +211,7 @@ async def test_the_position_is_stored_after_a_command_not_after_mere_talk(
         tmp_path: Path) -> None:
     """Storing the position after every sync cost more than the commands; an older stored
     position is safe because recorded commands are skipped when they come again."""
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     loop = sync_loop(chat, chat.router)
     assert loop._position_due(first=True), "the first sync after a start is always stored"
 

@@ -12,12 +12,13 @@ from bot.chat import ChatSession
 from bot.db import Salon
 from bot.replies import Reply
 from bot.router import Incoming
+from handlers import build_registry
 
 ANNA = "@anna:example.org"
 
 
 async def test_on_commit_runs_once_in_the_handlers_transaction(tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     room = chat.direct_room(ANNA)
     calls: list[list[str]] = []
 
@@ -41,7 +42,7 @@ async def test_on_commit_runs_once_in_the_handlers_transaction(tmp_path: Path) -
 
 
 async def test_on_commit_also_runs_for_plain_chat_and_parse_errors(tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     room = chat.direct_room(ANNA)
     seen: list[list[Reply]] = []
 
@@ -67,7 +68,7 @@ def _salons(chat: ChatSession) -> list[Salon]:
 
 
 async def test_an_unknown_option_at_the_end_is_named_with_the_usage(tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     assert await _say(chat, '!salon åbn "Torvet" --pubic') == (
         "Jeg kender ikke tilvalget --pubic.\n"
         'Brug: !salon åbn "<titel>" [--public] [--topic "<tekst>"]')
@@ -78,7 +79,7 @@ async def test_an_unknown_option_at_the_end_is_named_with_the_usage(tmp_path: Pa
 
 
 async def test_a_value_option_without_its_value_says_so(tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     assert await _say(chat, '!salon öppna "Torget" --topic', "sv") == (
         "Alternativet --topic behöver ett värde efter sig.\n"
         'Användning: !salon öppna "<titel>" [--public] [--topic "<text>"]')
@@ -87,7 +88,7 @@ async def test_a_value_option_without_its_value_says_so(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("dash", ["—", "–"])
 async def test_options_typed_with_phone_dashes_work(tmp_path: Path, dash: str) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     reply = await _say(chat, f'!salon åbn "Torvet" {dash}public {dash}topic "Bænke og træer"')
     assert reply.startswith("Din salon #1")
     [salon] = _salons(chat)
@@ -97,7 +98,7 @@ async def test_options_typed_with_phone_dashes_work(tmp_path: Path, dash: str) -
 @pytest.mark.parametrize("verb", ["aabn", "abn", "ÅBN", "Åbn", "oppna", "ÖPPNA", "apne"])
 async def test_open_is_found_however_its_nordic_letters_are_typed(tmp_path: Path,
                                                                   verb: str) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     reply = await _say(chat, f'!salon {verb} "Torvet"')
     assert reply.startswith("Din salon #1"), reply
     assert [s.title for s in _salons(chat)] == ["Torvet"]
@@ -105,7 +106,7 @@ async def test_open_is_found_however_its_nordic_letters_are_typed(tmp_path: Path
 
 @pytest.mark.parametrize("verb", ["invitér", "inviter", "INVITÉR", "bjud-in"])
 def test_invite_has_its_danish_spellings(tmp_path: Path, verb: str) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     spec = chat.router.registry.resolve(verb)
     assert spec is not None and spec.name == "invite"
     assert "invitér" in spec.aliases["da"]
@@ -113,7 +114,7 @@ def test_invite_has_its_danish_spellings(tmp_path: Path, verb: str) -> None:
 
 async def test_an_unclosed_quote_shows_the_typed_command_not_another_one(
         tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     assert await _say(chat, '!salon emne "Bænke') == (
         "Et anførselstegn er ikke lukket. Sæt tekst med mellemrum i anførselstegn, sådan her: "
         '!salon emne "tekst med mellemrum" Skriv !salon hjælp for at se alle kommandoer.')
@@ -123,7 +124,7 @@ async def test_an_unclosed_quote_shows_the_typed_command_not_another_one(
 
 
 async def test_a_salon_command_outside_a_salon_names_no_other_command(tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     assert await _say(chat, '!salon emne "Bænke"') == (
         "»emne« virker inde i et salonrum. Skriv den der, eller skriv !salon hjælp for at se, "
         "hvad der virker her.")

@@ -24,6 +24,7 @@ from bot.matrix.retry import RuntimeStats
 from bot.matrix.sender import ReplySender
 from bot.matrix.startup import Prefetched, SyncOptions
 from bot.matrix.sync import SyncLoop
+from handlers import build_registry
 
 BOT = "@salonbot:example.org"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -33,7 +34,7 @@ def test_the_position_read_with_the_standard_library_is_the_one_the_orm_reads(
         tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'salonbot.db'}"
     assert startup.stored_position(url) is None, "no database yet: the ordinary path"
-    chat = ChatSession(url)
+    chat = ChatSession(url, registry=build_registry())
     assert startup.stored_position(url) is None, "no position yet: a first start"
     assert startup.POSITION_KEY == ledger.NEXT_BATCH
 
@@ -91,7 +92,7 @@ def sync_loop(chat: ChatSession, client: AsyncClient) -> SyncLoop:
 
 async def test_an_early_request_from_another_position_is_dropped_and_asked_again(
         tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     ledger.save_position(chat.db, "s-stored", NOW)
     stop = asyncio.Event()
     client = AskingClient(stop)
@@ -106,7 +107,7 @@ async def test_an_early_request_from_another_position_is_dropped_and_asked_again
 
 async def test_an_early_request_from_the_stored_position_is_the_first_round(
         tmp_path: Path) -> None:
-    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    chat = ChatSession(f"sqlite:///{tmp_path / 'salonbot.db'}", registry=build_registry())
     ledger.save_position(chat.db, "s-stored", NOW)
     stop = asyncio.Event()
     client = AskingClient(stop)
