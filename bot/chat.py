@@ -84,6 +84,7 @@ class ChatSession:
         #: Every message the bot "posted", with its event id, oldest first.
         self.posted: list[tuple[str, str, Reply]] = []
         self._bot_events = itertools.count(1)
+        self.last_event: str | None = None
         self.job_runner = JobRunner(db=self.db, clock=self.clock,
                               handlers=self.router.registry.job_handler,
                               context_for=self.router.job_context, stage=self._stage_job)
@@ -160,6 +161,11 @@ class ChatSession:
         return await self.relate("redaction", user_id, room_id, {"redacts": event_id},
                                  event_id)
 
+    async def edit(self, user_id: str, room_id: str, event_id: str, body: str) -> Turn:
+        """The person edits one of their messages (``m.replace``)."""
+        return await self.relate("edit", user_id, room_id, {"replaces": event_id, "body": body},
+                                 event_id)
+
     async def answer_poll(self, user_id: str, room_id: str, poll_event_id: str,
                           answers: list[str]) -> Turn:
         return await self.relate("poll_response", user_id, room_id,
@@ -202,10 +208,22 @@ class ChatSession:
             self._direct[user_id] = self.rooms.create_direct(user_id).room_id
         return self._direct[user_id]
 
-    async def say(self, user_id: str, room_id: str, body: str) -> Turn:
+    async def say(self, user_id: str, room_id: str, body: str,
+                  reply_to: str | None = None) -> Turn:
+        """A message: a command goes to the router, other talk to the ``talk`` hooks when
+        the room records, as on Matrix. ``last_event`` is its event id."""
         room = self.rooms.room(room_id)
-        incoming = Incoming(sender=user_id, room_id=room_id, body=body,
-                            event_id=f"$chat-{next(self._event_numbers)}",
+        event_id = f"$chat-{next(self._event_numbers)}"
+        self.last_event = event_id
+        if not self.router.is_command(body):
+            hook, _ = self.router.watch.hook_kind("message", room_id, None)
+            if hook is None:
+                return Turn()
+            payload = {"event_id": event_id, "body": body, "reply_to": reply_to,
+                       "ts": int(self.clock.now().timestamp() * 1000)}
+            return Turn(replies=self._hold(await self.router.handle_event(
+                hook, user_id, room_id, payload), room_id))
+        incoming = Incoming(sender=user_id, room_id=room_id, body=body, event_id=event_id,
                             is_direct=bool(room and room.is_direct))
         replies = self._hold(await self.router.handle(incoming), room_id)
         turn = await self.sync()

@@ -9,9 +9,20 @@ from bot.commands import Registry
 
 
 def build_registry() -> Registry:
-    from handlers import calendar, findtime, general, meetings, membership, rsvp, salons
+    from handlers import (
+        calendar,
+        capture,
+        consent,
+        findtime,
+        general,
+        meetings,
+        membership,
+        rsvp,
+        salons,
+    )
 
     registry = Registry()
-    for area in (general, salons, membership, meetings, rsvp, findtime, calendar):
+    for area in (general, salons, membership, meetings, rsvp, findtime, calendar, consent,
+                 capture):
         area.register(registry)
     return registry

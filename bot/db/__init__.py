@@ -2,6 +2,10 @@
 
 from bot.db.models import (
     Base,
+    Capture,
+    CaptureCount,
+    Consent,
+    ConsentLevel,
     FindTimePoll,
     HandledEvent,
     JobState,
@@ -10,8 +14,10 @@ from bot.db.models import (
     MeetingStatus,
     Member,
     MemberStatus,
+    MinuteItem,
     OutboxMessage,
     PollVote,
+    RecordedMessage,
     RecordingRoom,
     Role,
     RoomSetting,
@@ -21,6 +27,7 @@ from bot.db.models import (
     SalonStatus,
     ScheduledJob,
     Standing,
+    StoredSummary,
     SyncState,
     UserSetting,
     WatchedEvent,
@@ -28,6 +35,13 @@ from bot.db.models import (
 from bot.db.session import TRANSIENT_DB_ERRORS, Database, is_transient
 
 __all__ = [
+    "StoredSummary",
+    "RecordedMessage",
+    "MinuteItem",
+    "ConsentLevel",
+    "Consent",
+    "CaptureCount",
+    "Capture",
     "FindTimePoll",
     "Meeting",
     "MeetingSeries",

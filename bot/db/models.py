@@ -151,7 +151,7 @@ class Salon(Base):
 
 
 class Member(Base):
-    """A person in a salon: personal data (user id, consent)."""
+    """A person in a salon: personal data (user id). Consent lives in ``consents``."""
 
     __tablename__ = "members"
     __table_args__ = (UniqueConstraint("salon_id", "user_id"),)
@@ -162,7 +162,6 @@ class Member(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN.value)
     standing: Mapped[str] = mapped_column(String(16), default=Standing.PARTICIPANT.value)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.INVITED.value)
-    consent: Mapped[bool] = mapped_column(Boolean, default=False)
     invited_by: Mapped[str | None] = mapped_column(String(255))
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -203,7 +202,6 @@ class UserSetting(Base):
 
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     language: Mapped[str | None] = mapped_column(String(8))
-    consent: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -443,3 +441,119 @@ class PollVote(Base):
     via: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str | None] = mapped_column(String(255))
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConsentLevel(enum.StrEnum):
+    """What a person allows: nothing recorded, recorded under a pseudonym, or with a name."""
+
+    NONE = "none"
+    YES = "yes"
+    NAMED = "named"
+
+
+class Consent(Base):
+    """One consent decision, kept as a record: who, for which salon (NULL: every salon of
+    theirs without a choice of its own, given in a direct chat), what level, when and how
+    (``command``, ``reaction``, ``migrated``). The latest decision counts; withdrawing is a
+    decision with level ``none``. Personal data (user id)."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    salon_id: Mapped[int | None] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"),
+                                                 index=True)
+    level: Mapped[str] = mapped_column(String(8))
+    via: Mapped[str] = mapped_column(String(16))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Capture(Base):
+    """Minutes being taken (``start`` … ``end``) in a salon, for a meeting or ad hoc.
+    ``started_by`` is personal data."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    started_by: Mapped[str | None] = mapped_column(String(255))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def running(self) -> bool:
+        return self.ended_at is None
+
+
+class RecordedMessage(Base):
+    """A message of someone who consented, recorded while minutes were taken: personal data
+    (user id and text). The text is deleted after ``privacy.retention_days``
+    (``text_deleted_at``); an edit updates it, a redaction removes the row."""
+
+    __tablename__ = "recorded_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id", ondelete="CASCADE"),
+                                            index=True)
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(255))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    text_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CaptureCount(Base):
+    """How many messages people of one role wrote during a capture without consent: only the
+    number is kept, no text and no user id."""
+
+    __tablename__ = "capture_counts"
+
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MinuteItem(Base):
+    """A structured minute item (idea, question, agree, action, note, proposal) by someone
+    who consented: personal data (author, assignee, text). ``event_id`` is the command
+    message, so redacting it removes the item."""
+
+    __tablename__ = "minute_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"),
+                                                   index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    assignee: Mapped[str | None] = mapped_column(String(255), index=True)
+    due: Mapped[date | None] = mapped_column(Date)
+    event_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoredSummary(Base):
+    """A summary as it was posted, so staff read the same text: method, version, language,
+    time and the capture it covers. The text may quote people who consented (personal data);
+    forget-me regenerates it without them."""
+
+    __tablename__ = "summaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"),
+                                                   index=True)
+    method: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
