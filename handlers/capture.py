@@ -21,6 +21,7 @@ from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Reply
 from handlers.checks import salon_of, still_open
+from handlers.describe import moment
 from handlers.meeting_text import label, mention_list
 from handlers.meetings import find_meeting
 
@@ -145,6 +146,28 @@ async def on_redaction(ctx: Context, payload: dict[str, Any]) -> None:
         ctx.session.delete(record)
 
 
+async def minutes_status(ctx: Context, payload: dict[str, Any]) -> Reply | None:
+    """``info``'s line: whether minutes are being taken, and how long words are kept."""
+    salon = ctx.session.get(Salon, payload.get("salon_id"))
+    if salon is None:
+        return None
+    t = ctx.t
+    days = ctx.config.privacy.retention_days
+    capture = running_capture(ctx, salon)
+    if capture is not None:
+        since = moment(ctx, capture.started_at, salon)
+        text = t.ngettext("Minutes: being taken since {since}. The words of those who said "
+                          "yes are kept for {n} day.",
+                          "Minutes: being taken since {since}. The words of those who said "
+                          "yes are kept for {n} days.", days).format(since=since, n=days)
+    else:
+        text = t.ngettext("Minutes: not being taken now. When they are, the words of those "
+                          "who said yes are kept for {n} day.",
+                          "Minutes: not being taken now. When they are, the words of those "
+                          "who said yes are kept for {n} days.", days).format(n=days)
+    return Reply(text)
+
+
 def register(registry: Registry) -> None:
     registry.add(CommandSpec(
         name="start", handler=start,
@@ -161,6 +184,7 @@ def register(registry: Registry) -> None:
         scope=Scope.SALON, permission=Permission.HOST,
         aliases={"da": ("slut",), "nb": ("slutt",), "sv": ("avsluta",)},
     ))
+    registry.on("minutes-status", minutes_status)
     registry.on("talk", on_talk)
     registry.on("edit", on_edit)
     registry.on("redaction", on_redaction)

@@ -291,6 +291,7 @@ async def salon_info(command: ParsedCommand, ctx: Context) -> Reply:
                                 "{n} people are invited but have not joined yet.",
                                 len(waiting)).format(n=len(waiting)))
     lines.append(t._("Next meeting: {meeting}").format(meeting=await _next_meeting(ctx, salon)))
+    lines += await _area_lines(ctx, salon, "minutes-status")
     lines.append(_status_line(ctx, salon))
     if salon.closing_statement:
         lines.append(t._("Closing statement: {statement}").format(
@@ -305,6 +306,16 @@ async def _next_meeting(ctx: Context, salon: Salon) -> str:
         if isinstance(result, Reply) and result.source:
             return result.source
     return ctx.t._("no meetings scheduled yet.")
+
+
+async def _area_lines(ctx: Context, salon: Salon, kind: str) -> list[str]:
+    """Lines other areas add to ``info`` (minutes being taken, say) through hooks."""
+    lines = []
+    for hook in ctx.registry.hooks(kind):
+        result = await hook(ctx, {"salon_id": salon.id})
+        if isinstance(result, Reply) and result.source:
+            lines.append(result.source)
+    return lines
 
 
 def _status_line(ctx: Context, salon: Salon) -> str:

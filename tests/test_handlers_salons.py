@@ -396,6 +396,8 @@ async def test_info_tells_title_topic_hosts_counts_meeting_and_status(chat: Chat
         "Deltagere: 3 (2 borgere og 1 politiker)",
         "1 person er inviteret, men er ikke kommet med endnu.",
         "Næste møde: der er ikke planlagt nogen møder endnu.",
+        "Referat: tages ikke lige nu. Når der tages referat, gemmes ordene fra dem, der har "
+        "sagt ja, i 180 dage.",
         "Status: åben og privat. Kun inviterede kan komme med.",
     ]
 
@@ -404,14 +406,20 @@ async def test_info_tells_title_topic_hosts_counts_meeting_and_status(chat: Chat
     ("nb", ["#1 «Torvet»", "Ikke noe tema ennå. Vertene kan sette et med !salon tema \"tekst\".",
             "Verter: @anna:example.org (vert), @bjorn:example.org (medvert)",
             "Deltakere: 2 (2 innbyggere)", "Neste møte: ingen møter er planlagt ennå.",
+            "Referat: tas ikke nå. Når det tas referat, lagres ordene til dem som har sagt ja, "
+            "i 180 dager.",
             "Status: åpen og offentlig. Andre kan bli med ved å skrive !salon bli-med #1."]),
     ("sv", ["#1 ”Torvet”", "Inget ämne än. Värdarna kan sätta ett med !salon ämne \"text\".",
             "Värdar: @anna:example.org (värd), @bjorn:example.org (medvärd)",
             "Deltagare: 2 (2 medborgare)", "Nästa möte: inga möten är inplanerade än.",
+            "Protokoll: förs inte just nu. När protokoll förs sparas orden från dem som har "
+            "sagt ja i 180 dagar.",
             "Status: öppen och offentlig. Andra kan gå med genom att skriva !salon gå-med #1."]),
     ("en", ["#1 “Torvet”", "No topic yet. Hosts set one with !salon topic \"text\".",
             "Hosts: @anna:example.org (host), @bjorn:example.org (co-host)",
             "Participants: 2 (2 citizens)", "Next meeting: no meetings scheduled yet.",
+            "Minutes: not being taken now. When they are, the words of those who said yes are "
+            "kept for 180 days.",
             "Status: open and public. Others join with !salon join #1."]),
 ])
 async def test_info_in_each_language(chat: ChatSession, lang: str, lines: list[str]) -> None:
