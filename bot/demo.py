@@ -92,7 +92,8 @@ async def _ask(client: AsyncClient, room_id: str, text: str, t: Translator) -> s
 
 async def play_salon(server: LocalSynapse, accounts: DemoAccounts, data_dir: Path,
                      t: Translator) -> str:
-    """The scripted salon: Anna opens it, invites Bjørn, asks for info. Returns the room id."""
+    """The scripted salon: Anna opens it, invites Bjørn, plans a meeting in words, asks for
+    info. Returns the room id."""
     anna = await _login(server, accounts.anna, data_dir / "citizens" / "anna")
     bjorn = await _login(server, accounts.bjorn, data_dir / "citizens" / "bjorn")
     try:
@@ -112,6 +113,7 @@ async def play_salon(server: LocalSynapse, accounts: DemoAccounts, data_dir: Pat
         await _ask(anna, salon_room, f"!salon invite {accounts.bjorn} as citizen", t)
         invited = await wait_for_invite(bjorn, timeout=REPLY_TIMEOUT, room_id=salon_room)
         await accept_invite(bjorn, invited)
+        await _ask(anna, salon_room, '!salon planlæg i morgen kl. 18 sted "Biblioteket"', t)
         await _ask(anna, salon_room, "!salon info", t)
         return salon_room
     finally:

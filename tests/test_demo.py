@@ -24,6 +24,7 @@ def test_demo_plays_a_salon_and_explains_how_to_log_in(tmp_path: Path) -> None:
     assert "Din salon #1 »Ny legeplads i Hørning« er åben" in out
     assert "@bjorn:localhost (borger)" in out
     assert "Deltagere: 2" in out
+    assert "Planlagt: møde 1." in out and "Næste møde: møde 1" in out
     assert "Hjemmeserver: http://127.0.0.1:" in out
     assert "@anna:localhost" in out and "salon-demo" in out
     assert "Traceback" not in out + result.stderr
