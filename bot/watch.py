@@ -59,6 +59,11 @@ class Watch:
             session.add(WatchedEvent(event_id=event_id, room_id=room_id, key=key, created_at=at))
         after_commit(session, lambda: self._events.__setitem__(event_id, key))
 
+    def forget_event(self, session: Session, event_id: str) -> None:
+        """Stops watching one event (a recorded message that was removed)."""
+        session.execute(delete(WatchedEvent).where(WatchedEvent.event_id == event_id))
+        after_commit(session, lambda: self._events.pop(event_id, None))
+
     def event_ids(self, session: Session, key: str) -> list[str]:
         """The events watched under ``key`` (an announcement re-posted after a change)."""
         return list(session.scalars(select(WatchedEvent.event_id)

@@ -8,9 +8,9 @@ What the bot kept is read from its own SQLite database, every table and every co
 words of someone who did not say yes are nowhere in it, not even in the file's bytes. Waits
 are on conditions with deadlines, never fixed sleeps.
 
-Two tests are strict ``xfail``s for bugs found here (a reply's quoted fallback stored as the
-replier's words; a redaction after the minutes ended not followed): when the bug is fixed the
-test passes, and its mark must go.
+Two tests came from bugs found here: a reply's quoted fallback (someone else's words) is not
+stored as the replier's words, and a recorded message removed after the minutes ended is
+removed from them too.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from bot_fixtures import *  # noqa: F403
 from bot_fixtures import Citizen, RunningBot, in_reply_to, room_state
 from nio import Api, RoomMessage, RoomRedactResponse, RoomSendResponse
@@ -443,10 +442,6 @@ async def test_a_capture_goes_on_across_a_restart_and_records_each_message_once(
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: a reply's fallback (the quoted message, \"> <@user> text\") is stored as part of "
-    "the replier's words (bot/matrix/events.py classify, handlers/capture.py on_talk), so "
-    "the words and id of someone who did not say yes reach recorded_messages"))
 async def test_a_reply_to_someone_without_consent_does_not_store_their_quoted_words(
         make_bot, make_citizen) -> None:
     bot: RunningBot = await make_bot()
@@ -476,10 +471,6 @@ async def test_a_reply_to_someone_without_consent_does_not_store_their_quoted_wo
     assert recorded(bot)[0][2] == "Enig!"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: once the minutes have ended the room is not recording, so bot/watch.py hook_kind "
-    "drops a redaction of a recorded message and handlers/capture.py on_redaction never "
-    "removes it"))
 async def test_a_recorded_message_redacted_after_the_minutes_ended_is_removed(
         make_bot, make_citizen) -> None:
     bot: RunningBot = await make_bot()

@@ -222,3 +222,12 @@ async def test_the_position_is_stored_after_a_command_not_after_mere_talk(
     assert loop._position_due(first=False)
     assert not loop._position_due(first=False), "stored once per recorded batch"
     chat.close()
+
+
+def test_a_reply_is_read_without_the_quoted_message_it_answers() -> None:
+    routed = classify(message("> <@bent:example.org> hemmeligt\n\n!salon hjælp", **{
+        "m.relates_to": {"m.in_reply_to": {"event_id": "$bent"}}}), BOT)
+    assert routed is not None and routed.body == "!salon hjælp"
+    assert routed.payload["reply_to"] == "$bent" and "hemmeligt" not in routed.payload["body"]
+    plain = classify(message("> a quote, not a reply"), BOT)
+    assert plain is not None and plain.body == "> a quote, not a reply"

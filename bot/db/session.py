@@ -71,6 +71,9 @@ def make_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT_S) -> Eng
             if ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Erased text (a redaction, forget-me, retention) is overwritten, not left in
+            # free pages of the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
@@ -153,6 +156,17 @@ class Database:
         except (*TRANSIENT_DB_ERRORS, sqlite3.Error):
             return False
         return True
+
+    def checkpoint(self) -> None:
+        """After erasing personal data: SQLite's write-ahead log still holds the old pages
+        until a checkpoint copies them back and truncates it."""
+        if not self.is_sqlite:
+            return
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

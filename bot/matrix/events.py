@@ -88,8 +88,9 @@ def classify(event: Event, bot_user_id: str) -> Routed | None:
                 "body": body if isinstance(body, str) else event.body,
             })
         reply_to = _string(_object(relation.get("m.in_reply_to")).get("event_id"))
-        return Routed("message", event.sender, event.event_id, body=event.body, payload={
-            "event_id": event.event_id, "body": event.body, "reply_to": reply_to,
+        body = without_reply_fallback(event.body) if reply_to else event.body
+        return Routed("message", event.sender, event.event_id, body=body, payload={
+            "event_id": event.event_id, "body": body, "reply_to": reply_to,
             "ts": sent_at,
         })
     if isinstance(event, RedactionEvent):
@@ -109,6 +110,22 @@ def classify(event: Event, bot_user_id: str) -> Routed | None:
             "ts": sent_at,
         })
     return None
+
+
+def without_reply_fallback(body: str) -> str:
+    """A reply's own words: clients put the message they answer in front of them as ``> ``
+    lines and a blank line (the reply fallback). Those lines are someone else's words, who
+    may not have consented to being recorded; and a command written as a reply must still
+    start with the prefix."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith(">"):
+        return body
+    index = 0
+    while index < len(lines) and lines[index].startswith(">"):
+        index += 1
+    if index < len(lines) and not lines[index].strip():
+        index += 1
+    return "\n".join(lines[index:])
 
 
 def _string(value: object) -> str | None:
