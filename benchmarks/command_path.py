@@ -39,6 +39,7 @@ from bot.matrix.retry import RuntimeStats
 from bot.matrix.sender import ReplySender
 from bot.matrix.startup import SyncOptions
 from bot.matrix.sync import SyncLoop
+from handlers import build_registry
 
 HOST = "@host:chat"
 CITIZENS = [f"@citizen{i:02d}:chat" for i in range(1, 10)]
@@ -95,7 +96,7 @@ def command(body: str, sender: str, number: int) -> Event:
 
 async def measure(count: int, profile: Path | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="salonbot-path-") as tmp:
-        chat = ChatSession(f"sqlite:///{Path(tmp) / 'salonbot.db'}")
+        chat = ChatSession(f"sqlite:///{Path(tmp) / 'salonbot.db'}", registry=build_registry())
         room_id = await salon(chat)
         client = InstantClient(chat.config.matrix.user_id, [room_id])
         loop = sync_loop(chat, client)
