@@ -15,14 +15,17 @@ def build_registry() -> Registry:
         consent,
         findtime,
         general,
+        items,
         meetings,
         membership,
+        minutes,
         rsvp,
         salons,
+        summary,
     )
 
     registry = Registry()
     for area in (general, salons, membership, meetings, rsvp, findtime, calendar, consent,
-                 capture):
+                 capture, items, summary, minutes):
         area.register(registry)
     return registry
