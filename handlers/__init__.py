@@ -19,6 +19,7 @@ def build_registry() -> Registry:
         meetings,
         membership,
         minutes,
+        privacy,
         rsvp,
         salons,
         summary,
@@ -26,6 +27,6 @@ def build_registry() -> Registry:
 
     registry = Registry()
     for area in (general, salons, membership, meetings, rsvp, findtime, calendar, consent,
-                 capture, items, summary, minutes):
+                 capture, items, summary, minutes, privacy):
         area.register(registry)
     return registry

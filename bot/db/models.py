@@ -91,16 +91,16 @@ class Salon(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[str] = mapped_column(String(255), unique=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    topic: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), info={"personal": "text"})
+    topic: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default=SalonStatus.OPEN.value)
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
-    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closing_statement: Mapped[str | None] = mapped_column(Text)
+    closing_statement: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
 
     members: Mapped[list[Member]] = relationship(
         back_populates="salon", cascade="all, delete-orphan", order_by="Member.id"
@@ -158,11 +158,11 @@ class Member(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "user"})
     role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN.value)
     standing: Mapped[str] = mapped_column(String(16), default=Standing.PARTICIPANT.value)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.INVITED.value)
-    invited_by: Mapped[str | None] = mapped_column(String(255))
+    invited_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -200,7 +200,7 @@ class UserSetting(Base):
 
     __tablename__ = "user_settings"
 
-    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True, info={"personal": "user"})
     language: Mapped[str | None] = mapped_column(String(8))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -222,7 +222,7 @@ class SyncState(Base):
 
     __tablename__ = "sync_state"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True, info={"personal": "none"})
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -251,20 +251,20 @@ class OutboxMessage(Base):
     origin_room: Mapped[str] = mapped_column(String(255))
     room_id: Mapped[str | None] = mapped_column(String(255))
     reply_to: Mapped[str | None] = mapped_column(String(255))
-    direct_to: Mapped[str | None] = mapped_column(String(255))
-    source: Mapped[str] = mapped_column(Text)
-    extra: Mapped[str] = mapped_column(Text, default="{}")
+    direct_to: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
+    source: Mapped[str] = mapped_column(Text, info={"personal": "mentions"})
+    extra: Mapped[str] = mapped_column(Text, default="{}", info={"personal": "mentions"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: Not sent before this time (a message the bot posts on its own, at a time).
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: Who asked for it (the command's sender): told in a direct chat if it is given up.
-    requested_by: Mapped[str | None] = mapped_column(String(255))
+    requested_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     #: Once sent, the event is watched under this key (see ``WatchedEvent``).
-    watch_key: Mapped[str | None] = mapped_column(String(255))
+    watch_key: Mapped[str | None] = mapped_column(String(255), info={"personal": "mentions"})
     #: Set aside after too many failures: kept for the operator, never tried again.
     set_aside_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text, info={"personal": "mentions"})
 
 
 class JobState(enum.StrEnum):
@@ -290,12 +290,12 @@ class ScheduledJob(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
-    key: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(255), info={"personal": "mentions"})
     room_id: Mapped[str | None] = mapped_column(String(255))
-    person: Mapped[str | None] = mapped_column(String(255), index=True)
+    person: Mapped[str | None] = mapped_column(String(255), index=True, info={"personal": "user"})
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     useful_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    payload: Mapped[str] = mapped_column(Text, default="{}")
+    payload: Mapped[str] = mapped_column(Text, default="{}", info={"personal": "mentions"})
     state: Mapped[str] = mapped_column(String(16), default=JobState.PENDING.value, index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -312,7 +312,7 @@ class WatchedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     room_id: Mapped[str] = mapped_column(String(255))
-    key: Mapped[str] = mapped_column(String(255), index=True)
+    key: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "mentions"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -323,7 +323,7 @@ class RecordingRoom(Base):
     __tablename__ = "recording_rooms"
 
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    started_by: Mapped[str | None] = mapped_column(String(255))
+    started_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -351,7 +351,7 @@ class MeetingSeries(Base):
     until: Mapped[date | None] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.SCHEDULED.value)
-    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -368,16 +368,16 @@ class Meeting(Base):
     number: Mapped[int] = mapped_column(Integer)
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str | None] = mapped_column(Text)
-    place: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
+    place: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
+    url: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.SCHEDULED.value)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -399,7 +399,7 @@ class Rsvp(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
                                             index=True)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "user"})
     answer: Mapped[str] = mapped_column(String(8))
     waitlisted: Mapped[bool] = mapped_column(Boolean, default=False)
     via: Mapped[str] = mapped_column(String(16))
@@ -419,7 +419,7 @@ class FindTimePoll(Base):
     salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
     options: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
-    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     meeting_id: Mapped[int | None] = mapped_column(
@@ -436,7 +436,7 @@ class PollVote(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("findtime_polls.id", ondelete="CASCADE"),
                                          index=True)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "user"})
     option: Mapped[int] = mapped_column(Integer)
     via: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str | None] = mapped_column(String(255))
@@ -460,7 +460,7 @@ class Consent(Base):
     __tablename__ = "consents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "user"})
     salon_id: Mapped[int | None] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"),
                                                  index=True)
     level: Mapped[str] = mapped_column(String(8))
@@ -477,7 +477,7 @@ class Capture(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
-    started_by: Mapped[str | None] = mapped_column(String(255))
+    started_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -497,9 +497,9 @@ class RecordedMessage(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id", ondelete="CASCADE"),
                                             index=True)
     event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "user"})
     role: Mapped[str] = mapped_column(String(16))
-    body: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
     reply_to: Mapped[str | None] = mapped_column(String(255))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -532,9 +532,9 @@ class MinuteItem(Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
-    assignee: Mapped[str | None] = mapped_column(String(255), index=True)
+    text: Mapped[str] = mapped_column(Text, info={"personal": "text"})
+    user_id: Mapped[str] = mapped_column(String(255), index=True, info={"personal": "user"})
+    assignee: Mapped[str | None] = mapped_column(String(255), index=True, info={"personal": "user"})
     due: Mapped[date | None] = mapped_column(Date)
     event_id: Mapped[str | None] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -554,6 +554,6 @@ class StoredSummary(Base):
     method: Mapped[str] = mapped_column(String(32))
     version: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8))
-    source: Mapped[str] = mapped_column(Text)
-    data: Mapped[str] = mapped_column(Text, default="{}")
+    source: Mapped[str] = mapped_column(Text, info={"personal": "mentions"})
+    data: Mapped[str] = mapped_column(Text, default="{}", info={"personal": "mentions"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
