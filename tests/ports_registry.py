@@ -107,26 +107,32 @@ def _effect(ctx: Any, kind: str, event_id: str | None) -> None:
                         {"k": kind, "e": event_id or ""})
 
 
+def _about(payload: dict[str, Any]) -> str:
+    """What a hook's message is about: it is a message of its own, not a reply to the event,
+    so the tests find it by this prefix."""
+    return f"[{payload.get('event_id')}] "
+
+
 async def on_talk(ctx: Any, payload: dict[str, Any]) -> Reply:
     _effect(ctx, "talk", payload.get("event_id"))
-    return Reply(f"hook talk: {escape_markup(str(payload.get('body')))} by={ctx.sender} "
-                 f"reply_to={payload.get('reply_to')} ts={payload.get('ts')}")
+    return Reply(f"{_about(payload)}hook talk: {escape_markup(str(payload.get('body')))} "
+                 f"by={ctx.sender} reply_to={payload.get('reply_to')} ts={payload.get('ts')}")
 
 
 async def on_edit(ctx: Any, payload: dict[str, Any]) -> Reply:
     _effect(ctx, "edit", payload.get("event_id"))
-    return Reply(f"hook edit of {payload.get('replaces')}: "
+    return Reply(f"{_about(payload)}hook edit of {payload.get('replaces')}: "
                  f"{escape_markup(str(payload.get('body')))}")
 
 
 async def on_redaction(ctx: Any, payload: dict[str, Any]) -> Reply:
     _effect(ctx, "redaction", payload.get("event_id"))
-    return Reply(f"hook redaction of {payload.get('redacts')}")
+    return Reply(f"{_about(payload)}hook redaction of {payload.get('redacts')}")
 
 
 async def on_reaction(ctx: Any, payload: dict[str, Any]) -> Reply:
     _effect(ctx, "reaction", payload.get("event_id"))
-    return Reply(f"hook reaction {escape_markup(str(payload.get('key')))} "
+    return Reply(f"{_about(payload)}hook reaction {escape_markup(str(payload.get('key')))} "
                  f"on {payload.get('reacts_to')} relates_key={payload.get('relates_key')}")
 
 

@@ -117,14 +117,17 @@ async def _redact(citizen: Citizen, room: str, target: str) -> str:
 
 
 def _answers(citizen: Citizen, event_id: str) -> list[Any]:
-    """The bot's replies to ``event_id`` (not the citizen's own)."""
-    return [m for m in citizen.replies_to(event_id) if m.sender != citizen.user_id]
+    """The bot's messages about ``event_id``: a hook's message is one of its own (not a
+    reply to a reaction or to talk), marked with the event it is about."""
+    return [m for _, m in citizen.seen if m.sender != citizen.user_id
+            and getattr(m, "body", "").startswith(f"[{event_id}] ")]
 
 
 async def _hook_reply(citizen: Citizen, event_id: str, what: str) -> str:
     await citizen.until(lambda: _answers(citizen, event_id), what=what)
     [reply] = _answers(citizen, event_id)
-    return reply.body
+    assert citizen.replies_to(event_id) == [], "not posted as a reply to the event"
+    return reply.body.removeprefix(f"[{event_id}] ")
 
 
 async def test_talk_edits_and_redactions_of_an_encrypted_recording_room_reach_the_hooks(
