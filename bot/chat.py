@@ -85,12 +85,13 @@ class ChatSession:
         self.posted: list[tuple[str, str, Reply]] = []
         self._bot_events = itertools.count(1)
         self.last_event: str | None = None
+        self._started = False
         self.job_runner = JobRunner(db=self.db, clock=self.clock,
                               handlers=self.router.registry.job_handler,
                               context_for=self.router.job_context, stage=self._stage_job)
 
-    def _stage_job(self, _session: object, job: ScheduledJob, replies: list[Reply]) -> None:
-        room = job.room_id
+    def _stage_job(self, _session: object, _what: str, room: str | None,
+                   replies: list[Reply]) -> None:
         self._job_replies += [r if r.room_id or r.direct_to or room is None
                               else replace(r, room_id=room) for r in replies]
 
@@ -120,8 +121,15 @@ class ChatSession:
         """The event id a shown reply was posted as."""
         return next(event_id for event_id, _, posted in self.posted if posted is reply)
 
+    async def start(self) -> None:
+        """Once, before the first thing happens: the areas' start hooks, as on Matrix."""
+        if not self._started:
+            self._started = True
+            await self.router.run_start_hooks()
+
     async def run_due(self) -> Turn:
         """What falls due by the clock now: held-back replies and scheduled jobs."""
+        await self.start()
         now = self.clock.now()
         due = [(room, r) for room, r in self._held if r.not_before is None
                or r.not_before <= now]

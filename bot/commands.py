@@ -87,6 +87,7 @@ class Registry:
         self._words: dict[str, CommandSpec] = {}
         self._hooks: dict[str, list[EventHook]] = {}
         self._jobs: dict[str, JobHandler] = {}
+        self._start: list[JobHandler] = []
 
     def add(self, spec: CommandSpec) -> None:
         for word in spec.words():
@@ -126,6 +127,15 @@ class Registry:
 
     def job_handler(self, kind: str) -> JobHandler | None:
         return self._jobs.get(kind)
+
+    def on_start(self, hook: JobHandler) -> None:
+        """Runs once when the bot has started (after the first sync, with the scheduler
+        running): an area makes sure its standing jobs exist (a daily sweep, say)."""
+        self._start.append(hook)
+
+    @property
+    def start_hooks(self) -> list[JobHandler]:
+        return list(self._start)
 
     def resolve(self, word: str) -> CommandSpec | None:
         """The spec a verb or alias names, however it is accented, cased or spelled."""

@@ -119,8 +119,9 @@ class Jobs:
 JobHandler = Callable[["Context"], Awaitable["Reply | list[Reply] | None"]]
 #: Builds the context a job handler gets (the router knows languages and salons).
 ContextFor = Callable[[Session, ScheduledJob], "Context"]
-#: Stages the job's replies in the outbox, in the job's transaction.
-Stage = Callable[[Session, ScheduledJob, list[Reply]], None]
+#: Stages the job's replies in the outbox, in the job's transaction: (session, what the
+#: messages are — see ``job_transaction_key`` —, the job's room, the replies).
+Stage = Callable[[Session, str, str | None, list[Reply]], None]
 
 
 class JobRunner:
@@ -156,6 +157,9 @@ class JobRunner:
                 self._finish(job, JobState.FAILED, now)
                 return "failed"
             job.attempts += 1
+            # Taken before the handler runs: a job that schedules its own next run (a daily
+            # sweep) moves its row, but what this run sends is for this run's time.
+            what, room_id, due_at = job_transaction_key(job), job.room_id, job.due_at
             try:
                 with session.begin_nested():
                     result = await handler(self.context_for(session, job))
@@ -168,10 +172,12 @@ class JobRunner:
                 return "failed"
             replies = [] if result is None else [result] if isinstance(result, Reply) \
                 else list(result)
-            self.stage(session, job, replies)
-            lateness = (now - job.due_at).total_seconds()
-            self._finish(job, JobState.DONE, now)
-            log.info("job %s %s done, %.3f s after it was due", job.kind, job.key, lateness)
+            self.stage(session, what, room_id, replies)
+            log.info("job %s %s done, %.3f s after it was due", job.kind, job.key,
+                     (now - due_at).total_seconds())
+            if job.revision == revision:
+                self._finish(job, JobState.DONE, now)
+            # else the handler asked for its own next run: the row is pending again.
             return "done"
 
     @staticmethod

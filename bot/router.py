@@ -245,6 +245,21 @@ class Router:
                 on_commit(session, replies)
         return replies
 
+    async def run_start_hooks(self) -> None:
+        """The areas' ``on_start`` hooks, as the bot itself, in one transaction; one that
+        fails with a bug is logged and the others still run."""
+        async with self.db.unit() as session:
+            ctx = self._context(session, self.config.matrix.user_id, "", None, False)
+            for hook in self.registry.start_hooks:
+                try:
+                    with session.begin_nested():
+                        await hook(ctx)
+                except Exception as err:
+                    if is_transient(err):
+                        raise
+                    log.exception("start hook %s failed ref=%s",
+                                  getattr(hook, "__name__", hook), secrets.token_hex(4))
+
     def job_context(self, session: Session, job: ScheduledJob) -> Context:
         """The context a scheduled job runs in: the bot itself in the job's room, written in
         the room's (the salon's) language."""

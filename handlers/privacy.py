@@ -68,7 +68,7 @@ _ENSURED: weakref.WeakSet[Jobs] = weakref.WeakSet()
 def schedule_retention(ctx: Context, due: datetime) -> None:
     """The next sweep. One row per day it runs (``key`` is its date): a job that sets its
     own kind and key again would be marked done by the runner right after."""
-    ctx.jobs.schedule(ctx.session, kind=RETENTION, key=due.date().isoformat(), due_at=due)
+    ctx.jobs.schedule(ctx.session, kind=RETENTION, key="daily", due_at=due)
 
 
 def ensure_retention(ctx: Context) -> None:
@@ -80,6 +80,11 @@ def ensure_retention(ctx: Context) -> None:
     if pending is None:
         schedule_retention(ctx, ctx.clock.now())
     after_commit(ctx.session, partial(_ENSURED.add, ctx.jobs))
+
+
+async def start_retention(ctx: Context) -> None:
+    """At start: the daily sweep exists (it sets itself again each day)."""
+    ensure_retention(ctx)
 
 
 async def retention_job(ctx: Context) -> None:
@@ -340,4 +345,5 @@ def register(registry: Registry) -> None:
         aliases={"da": ("glem-mig",), "nb": ("glem-meg",), "sv": ("glöm-mig",)},
     ))
     registry.job(RETENTION, retention_job)
+    registry.on_start(start_retention)
     registry.on("talk", on_talk)

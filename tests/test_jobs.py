@@ -92,7 +92,8 @@ async def test_asking_again_moves_the_one_job_and_cancel_takes_it_back(
     assert (await chat.say(ANNA, room, "!salon forget te")).text == "cancelled True"
     assert (await chat.wait("1h")).replies == []
     with chat.db.session() as session:
-        states = dict(session.execute(select(ScheduledJob.key, ScheduledJob.state)).all())
+        states = dict(session.execute(select(ScheduledJob.key, ScheduledJob.state)
+                                      .where(ScheduledJob.kind == "test.remind")).all())
     assert states == {f"{room}:kaffe": "done", f"{room}:te": "cancelled"}
 
 
@@ -101,7 +102,8 @@ async def test_an_old_timer_does_nothing_and_a_job_runs_once(chat: ChatSession,
     room = await open_salon(chat)
     await chat.say(ANNA, room, "!salon remind 10 kaffe")
     with chat.db.session() as session:
-        job = session.scalars(select(ScheduledJob)).one()
+        job = session.scalars(select(ScheduledJob)
+                              .where(ScheduledJob.kind == "test.remind")).one()
         first = (job.id, job.revision)
     await chat.say(ANNA, room, "!salon remind 30 kaffe")  # rescheduled: revision 2
     clock.advance(minutes=31)

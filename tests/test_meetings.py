@@ -51,9 +51,11 @@ def announcement_of(chat: ChatSession, number: int) -> str:
 
 
 def jobs(chat: ChatSession) -> dict[str, tuple[str, datetime]]:
+    """The meetings' jobs (other areas have standing jobs of their own, like the sweep)."""
     with chat.db.session() as session:
         return {f"{job.kind} {job.key}": (job.state, job.due_at)
-                for job in session.scalars(select(ScheduledJob))}
+                for job in session.scalars(select(ScheduledJob)
+                                           .where(ScheduledJob.kind.startswith("meeting.")))}
 
 
 async def test_a_time_in_words_is_read_in_the_salons_zone_and_spelled_out(

@@ -52,7 +52,7 @@ from bot.matrix.startup import Prefetched, SyncOptions, start_sync, stored_posit
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from bot.db import Database, ScheduledJob
+    from bot.db import Database
     from bot.matrix.sender import ReplySender
     from bot.matrix.sync import SyncLoop
     from bot.replies import Reply
@@ -151,9 +151,20 @@ def _room_name(client: AsyncClient) -> Callable[[str], str]:
     return name
 
 
+#: Tasks the runtime started and must keep a reference to until they are done.
+background: set[asyncio.Task[None]] = set()
+
+
+async def _start_hooks(router: Router) -> None:
+    try:
+        await router.run_start_hooks()
+    except Exception:  # a database that is away: the areas ask again on first use
+        log.exception("the start hooks could not run")
+
+
 def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
              options: RuntimeOptions, started: float) -> Runtime:
-    from bot.jobs import JobRunner, job_transaction_key
+    from bot.jobs import JobRunner
     from bot.matrix.crypto import LateKeys
     from bot.matrix.direct import DirectRooms
     from bot.matrix.invites import Invites
@@ -180,9 +191,9 @@ def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
         await notices.unreadable(sender_id, room_id, event_id,
                                  datetime.fromtimestamp(sent_ms / 1000, UTC))
 
-    def stage(session: Session, job: ScheduledJob, replies: list[Reply]) -> None:
-        outbox.stage(session, outgoing(replies, room_id=job.room_id or "", event_id=None,
-                                       now=clock.now(), txn_key=job_transaction_key(job)))
+    def stage(session: Session, what: str, room_id: str | None, replies: list[Reply]) -> None:
+        outbox.stage(session, outgoing(replies, room_id=room_id or "", event_id=None,
+                                       now=clock.now(), txn_key=what))
 
     runner = JobRunner(db=db, clock=clock, handlers=router.registry.job_handler,
                        context_for=router.job_context, stage=stage)
@@ -193,6 +204,9 @@ def _runtime(client: AsyncClient, router: Router, db: Database, config: Config,
 
     def ready() -> None:
         scheduler.start()
+        starting = asyncio.get_running_loop().create_task(_start_hooks(router))
+        background.add(starting)
+        starting.add_done_callback(background.discard)
         if options.ready is not None:
             options.ready.set()
 
