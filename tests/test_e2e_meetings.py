@@ -378,7 +378,7 @@ async def test_a_poll_finds_the_time_most_people_can_attend_and_plans_it(
     assert raw["type"] == "m.room.encrypted", "the poll is encrypted in an encrypted room"
     body = content(poll)
     start = body[POLL_START]
-    question = "Hvornår kan du komme? Vælg alle de tidspunkter, der passer dig."
+    question = "Hvornår kan du komme? Vælg det tidspunkt, der passer dig bedst."
     assert start["question"][TEXT] == question
     assert start["kind"] == "org.matrix.msc3381.poll.disclosed"
     assert start["max_selections"] == 1
