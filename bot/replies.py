@@ -91,7 +91,8 @@ class Reply:
     answers to it then reach the hooks with that key. ``not_before`` holds it back until
     then. ``mentions`` are user ids put in ``m.mentions`` (they get a notification).
     ``attachment`` sends a file (``m.file``, encrypted in encrypted rooms) with the text as
-    its caption.
+    its caption. ``anonymous``: the person who asked is not kept with it (the answer to
+    ``forget-me``), not even while it waits to be sent.
     """
 
     source: str
@@ -102,6 +103,7 @@ class Reply:
     not_before: datetime | None = None
     mentions: tuple[str, ...] = ()
     attachment: Attachment | None = None
+    anonymous: bool = False
 
     @property
     def body(self) -> str:

@@ -328,7 +328,7 @@ async def forget_me(command: ParsedCommand, ctx: Context) -> list[Reply]:
             "yes."),
     ]
     log.info("forget-me: %d records erased or changed", erased.total + withdrawn)
-    return [Reply("\n".join(text)), *notices]
+    return [Reply("\n".join(text), anonymous=True), *notices]
 
 
 def register(registry: Registry) -> None:

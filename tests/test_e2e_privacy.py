@@ -12,9 +12,8 @@ What the bot kept is read from its own SQLite database, every table and every co
 from the raw bytes of the database file and its write-ahead log. Waits are on conditions
 with deadlines, never fixed sleeps.
 
-One bug is kept as a strict xfail: after forget-me the person's Matrix id is gone from every
-row, but the answer to ``forget-me yes`` is staged in the outbox with their id after the
-erasure's checkpoint, so the database file's bytes keep it until SQLite checkpoints again.
+After forget-me the person's Matrix id is in no row and in no byte of the database files,
+also not through the answer to ``forget-me yes``, which is staged without whom it answers.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-import pytest
 from bot_fixtures import *  # noqa: F403
 from bot_fixtures import Citizen, RunningBot, raw_event, room_state
 from nio import Api, DownloadResponse, RoomEncryptedFile, RoomMessage, RoomSendResponse
@@ -571,11 +569,6 @@ async def test_forget_me_erases_the_person_everywhere_and_the_others_minutes_rem
     print(f"\nforget-me test: {time.monotonic() - began:.1f} s")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: the answer to forget-me yes is staged in the outbox with requested_by = the "
-    "person (bot/matrix/sync.py, record -> outgoing(requested_by=routed.sender)) after the "
-    "erasure's checkpoint; once sent its row is deleted, but the .db file keeps the old page "
-    "with the id until SQLite's next checkpoint"))
 async def test_forget_me_leaves_the_id_in_no_byte_of_the_database_files(
         make_bot, make_citizen) -> None:
     bot: RunningBot = await make_bot()

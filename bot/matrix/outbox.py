@@ -123,7 +123,8 @@ def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None, now: d
         items.append(OutgoingReply(
             txn_id=transaction_id(key, index), source=reply.source, origin_room=room_id,
             room_id=target, reply_to=reply_to, created=now, direct_to=reply.direct_to,
-            extra=extra, not_before=reply.not_before, requested_by=requested_by,
+            extra=extra, not_before=reply.not_before,
+            requested_by=None if reply.anonymous else requested_by,
             watch_key=reply.watch,
         ))
     return items

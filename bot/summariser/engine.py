@@ -146,7 +146,8 @@ def _open_questions(
     known = {message.id for message in msgs}
     for order, item in enumerate(unlinked):
         if item.message_id not in known:
-            point = KeyPoint(text=tx.shorten(item.text, TEXT_LIMIT), message_ids=[])
+            point = KeyPoint(text=tx.shorten(item.text, TEXT_LIMIT),
+                             message_ids=[item.message_id] if item.message_id else [])
             result.append(((-1, -1, len(msgs) + order), point))
     result.sort(key=lambda entry: entry[0])
     return [point for _, point in result[:limit]]
