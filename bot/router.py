@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -47,6 +47,13 @@ from bot.rooms import RoomPort
 from bot.watch import Watch
 
 log = logging.getLogger("salonbot.router")
+
+#: The two language choices read for every command, as plain statements built once (see
+#: ``Router.language_for``).
+_USER_LANGUAGE = select(UserSetting.__table__.c.language).where(
+    UserSetting.__table__.c.user_id == bindparam("key"))
+_ROOM_LANGUAGE = select(RoomSetting.__table__.c.language).where(
+    RoomSetting.__table__.c.room_id == bindparam("key"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +117,30 @@ class Router:
     def language_for(self, session: Session, user_id: str, room_id: str | None,
                      salon: Salon | None = None) -> str:
         """The person's choice, else the room's, else the salon's, else the default.
-        ``salon`` is the room's salon when the caller has it already."""
-        setting = session.get(UserSetting, user_id)
-        if setting and setting.language:
-            return setting.language
+        ``salon`` is the room's salon when the caller has it already.
+
+        A session that holds no settings objects (every command's, at its start) reads the
+        two settings with plain statements; one that does may hold changes not yet written,
+        so it asks the ORM, which sees them."""
+        if not any(isinstance(held, (UserSetting, RoomSetting))
+                   for held in (*session.identity_map.values(), *session.new)):
+            connection = session.connection()
+            language = connection.execute(_USER_LANGUAGE, {"key": user_id}).scalar()
+            if language:
+                return language
+            if room_id:
+                language = connection.execute(_ROOM_LANGUAGE, {"key": room_id}).scalar()
+                if language:
+                    return language
+        else:
+            setting = session.get(UserSetting, user_id)
+            if setting and setting.language:
+                return setting.language
+            if room_id:
+                room = session.get(RoomSetting, room_id)
+                if room and room.language:
+                    return room.language
         if room_id:
-            room = session.get(RoomSetting, room_id)
-            if room and room.language:
-                return room.language
             if salon is None:
                 salon = session.scalar(select(Salon).where(Salon.room_id == room_id))
             if salon and salon.language:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database, OutboxMessage
@@ -28,6 +28,20 @@ from bot.replies import Attachment, Reply
 
 #: How long a message that was set aside is kept for the operator to look at.
 KEEP_SET_ASIDE = timedelta(days=7)
+
+# What runs for every message, built once and on the table itself: no ORM objects to load,
+# flush or synchronise, and each statement's cache key computed once.
+_OUTBOX = OutboxMessage.__table__
+_STAGED = select(_OUTBOX.c.id).where(_OUTBOX.c.txn_id == bindparam("txn"))
+_STAGE = insert(_OUTBOX)
+_LIVE = _OUTBOX.c.set_aside_at.is_(None)
+_DUE = (select(_OUTBOX)
+        .where(_LIVE, or_(_OUTBOX.c.not_before.is_(None),
+                          _OUTBOX.c.not_before <= bindparam("now")))
+        .order_by(_OUTBOX.c.id))
+_NEXT_DUE = select(func.min(_OUTBOX.c.not_before)).where(
+    _LIVE, _OUTBOX.c.not_before > bindparam("now"))
+_REMOVE = delete(_OUTBOX).where(_OUTBOX.c.txn_id == bindparam("txn"))
 
 
 #: Where a reply's file waits in ``extra`` until the sender uploads it.
@@ -83,7 +97,8 @@ class OutgoingReply:
         return self.room_id or f"direct:{self.direct_to}"
 
     @classmethod
-    def from_row(cls, row: OutboxMessage) -> OutgoingReply:
+    def from_row(cls, row: Any) -> OutgoingReply:
+        """From an ``OutboxMessage`` or a row of its table."""
         broken = None
         try:
             extra = json.loads(row.extra or "{}")
@@ -143,41 +158,48 @@ class Outbox:
         self.db = db
         self._may_hold = True
         self.next_due: datetime | None = None
+        self._stagings = 0  # calls of stage() with messages, ever
+        self._looked_at = -1  # ... when pending() last read the table
 
     def stage(self, session: Session, items: list[OutgoingReply]) -> None:
         """Adds messages in order; a transaction id already staged is left as it is."""
         if items:
             self._may_hold = True
+            self._stagings += 1
+        connection = session.connection() if items else None
         for item in items:
-            if session.scalar(select(OutboxMessage.id)
-                              .where(OutboxMessage.txn_id == item.txn_id)):
+            assert connection is not None
+            if connection.execute(_STAGED, {"txn": item.txn_id}).first() is not None:
                 continue
-            session.add(OutboxMessage(
-                txn_id=item.txn_id, origin_room=item.origin_room, room_id=item.room_id,
-                reply_to=item.reply_to, direct_to=item.direct_to, source=item.source,
-                extra=json.dumps(item.extra, ensure_ascii=False), created_at=item.created,
-                attempts=item.attempts, not_before=item.not_before,
-                requested_by=item.requested_by, watch_key=item.watch_key,
-            ))
-            session.flush()
+            connection.execute(_STAGE, {
+                "txn_id": item.txn_id, "origin_room": item.origin_room,
+                "room_id": item.room_id, "reply_to": item.reply_to,
+                "direct_to": item.direct_to, "source": item.source,
+                "extra": json.dumps(item.extra, ensure_ascii=False),
+                "created_at": item.created, "attempts": item.attempts,
+                "not_before": item.not_before, "requested_by": item.requested_by,
+                "watch_key": item.watch_key, "set_aside_at": None, "last_error": None,
+            })
 
     def pending(self, now: datetime) -> list[OutgoingReply]:
         """Messages due now, in the order they were staged (set-aside ones never)."""
         if not self._may_hold and (self.next_due is None or self.next_due > now):
             return []
+        self._looked_at = self._stagings
         with self.db.session() as session:
-            live = OutboxMessage.set_aside_at.is_(None)
-            rows = session.scalars(
-                select(OutboxMessage)
-                .where(live, or_(OutboxMessage.not_before.is_(None),
-                                 OutboxMessage.not_before <= now))
-                .order_by(OutboxMessage.id))
-            found = [OutgoingReply.from_row(row) for row in rows]
-            self.next_due = session.scalar(
-                select(func.min(OutboxMessage.not_before))
-                .where(live, OutboxMessage.not_before > now))
+            connection = session.connection()
+            found = [OutgoingReply.from_row(row)
+                     for row in connection.execute(_DUE, {"now": now})]
+            self.next_due = connection.execute(_NEXT_DUE, {"now": now}).scalar()
         self._may_hold = bool(found)
         return found
+
+    def delivered(self) -> None:
+        """Every message the last ``pending`` returned has left the table (sent or set
+        aside): unless something was staged since, there is nothing to look for until the
+        next stage or ``next_due``."""
+        if self._stagings == self._looked_at:
+            self._may_hold = False
 
     def update(self, item: OutgoingReply) -> None:
         with self.db.session() as session:
@@ -200,7 +222,7 @@ class Outbox:
 
     def remove(self, item: OutgoingReply, session: Session | None = None) -> None:
         if session is not None:
-            session.execute(delete(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))
+            session.connection().execute(_REMOVE, {"txn": item.txn_id})
             return
         with self.db.session() as own:
-            own.execute(delete(OutboxMessage).where(OutboxMessage.txn_id == item.txn_id))
+            own.connection().execute(_REMOVE, {"txn": item.txn_id})

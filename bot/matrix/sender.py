@@ -144,7 +144,9 @@ class ReplySender:
                 waiting.add(item.target)
                 await self._locked(self.outbox.update, item)
             if outcome is Outcome.OFFLINE:
-                break
+                return
+        if not waiting:
+            self.outbox.delivered()  # the next sync need not read the table again
 
     async def _locked(self, action: Callable[..., None], *args: Any) -> None:
         """Outbox writes wait for a command that holds the database (see work_lock)."""
