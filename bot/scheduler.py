@@ -29,7 +29,9 @@ from bot.jobs import RETRY_AFTER_DB_FAILURE, JobRunner, Timer, pending_timers
 
 log = logging.getLogger("salonbot.scheduler")
 
-DEFAULT_HORIZON = timedelta(minutes=15)
+#: Timers are set for the jobs due this soon (and refilled every half of it). Short, so that
+#: ten thousand jobs due in the next quarter of an hour never block the loop at once.
+DEFAULT_HORIZON = timedelta(minutes=2)
 
 
 class Scheduler:
@@ -44,6 +46,7 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         self._armed_until: datetime | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._timers: dict[int, int] = {}  # job id -> the revision its timer is for
 
     @property
     def started(self) -> bool:
@@ -94,11 +97,16 @@ class Scheduler:
 
     def _set(self, timer: Timer, *, at: datetime | None = None) -> None:
         assert self._aps is not None
+        if at is None and self._timers.get(timer.job_id) == timer.revision:
+            return  # a refill finding a job whose timer is set already
+        self._timers[timer.job_id] = timer.revision
         when = max(at or timer.due_at, self.clock.now())
         self._aps.add_job(self._fire, DateTrigger(run_date=when, timezone=UTC),
                           args=(timer,), id=f"job-{timer.job_id}", replace_existing=True)
 
     async def _fire(self, timer: Timer) -> None:
+        if self._timers.get(timer.job_id) == timer.revision:
+            del self._timers[timer.job_id]
         try:
             outcome = await self.runner.run(timer.job_id, timer.revision)
         except Exception as err:

@@ -8,9 +8,9 @@ again updates the event instead of adding a second one. Times carry the salon's 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope
@@ -23,6 +23,9 @@ from handlers.checks import salon_of
 from handlers.describe import salon_label
 from handlers.meetings import find_meeting
 
+if TYPE_CHECKING:
+    from icalendar import Event
+
 MIMETYPE = "text/calendar"
 
 
@@ -34,6 +37,8 @@ def uid(ctx: Context, meeting: Meeting) -> str:
 def event_for(ctx: Context, t: Translator, salon: Salon, meeting: Meeting) -> Event:
     zone = ZoneInfo(meeting.timezone)
     link = ctx.rooms.room_link(salon.room_id)
+    from icalendar import Event  # loaded on first use, not at every start
+
     event = Event()
     event.add("uid", uid(ctx, meeting))
     event.add("sequence", meeting.sequence)
@@ -57,6 +62,8 @@ def event_for(ctx: Context, t: Translator, salon: Salon, meeting: Meeting) -> Ev
 
 
 def calendar_bytes(ctx: Context, t: Translator, salon: Salon, meetings: list[Meeting]) -> bytes:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//salonbot//citizen salons//EN")
     calendar.add("version", "2.0")

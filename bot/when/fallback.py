@@ -12,8 +12,6 @@ import re
 from datetime import datetime
 from typing import Final
 
-import dateparser
-
 _LANGUAGES: Final = ("da", "nb", "sv", "en")
 
 _CLOCK: Final = re.compile(
@@ -56,4 +54,6 @@ def parse(text: str, *, base: datetime, lang: str) -> datetime | None:
         "RELATIVE_BASE": base,
         "DATE_ORDER": "DMY",
     }
+    import dateparser  # loaded on first use: the running bot rarely needs it
+
     return dateparser.parse(text, languages=languages, settings=settings)
