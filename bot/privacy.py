@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from bot.db import Base, MinuteItem, RecordedMessage, StoredSummary, WatchedEvent
 from bot.db.session import after_commit
 from bot.i18n import N_
+from bot.replies import without_reply_fallback
 from bot.watch import Watch
 
 log = logging.getLogger("salonbot.privacy")
@@ -303,20 +304,6 @@ def _scrub_json(data: Any, user_id: str) -> Any:
         return {str(k).replace(user_id, REMOVED): _scrub_json(v, user_id)
                 for k, v in data.items()}
     return data
-
-
-def without_reply_fallback(body: str) -> str:
-    """A reply's text without the quote of the message it answers (``> <@id> …`` lines,
-    the fallback older Matrix apps put first)."""
-    lines = body.split("\n")
-    if not lines or not lines[0].startswith(">"):
-        return body
-    index = 0
-    while index < len(lines) and lines[index].startswith(">"):
-        index += 1
-    if index < len(lines) and not lines[index].strip():
-        index += 1
-    return "\n".join(lines[index:])
 
 
 def _unlink_replies(session: Session, user_id: str, erased: Erased) -> None:

@@ -112,3 +112,19 @@ class Reply:
     @property
     def formatted_body(self) -> str:
         return to_html(self.source)
+
+
+def without_reply_fallback(body: str) -> str:
+    """A reply's own words: clients put the message they answer in front of them as ``> ``
+    lines and a blank line (the reply fallback). Those lines are someone else's words, who
+    may not have consented to being recorded; and a command written as a reply must still
+    start with the prefix."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith(">"):
+        return body
+    index = 0
+    while index < len(lines) and lines[index].startswith(">"):
+        index += 1
+    if index < len(lines) and not lines[index].strip():
+        index += 1
+    return "\n".join(lines[index:])

@@ -22,6 +22,8 @@ from nio import (
     UnknownEvent,
 )
 
+from bot.replies import without_reply_fallback
+
 POLL_RESPONSE_TYPES = frozenset({"m.poll.response", "org.matrix.msc3381.poll.response"})
 
 
@@ -110,22 +112,6 @@ def classify(event: Event, bot_user_id: str) -> Routed | None:
             "ts": sent_at,
         })
     return None
-
-
-def without_reply_fallback(body: str) -> str:
-    """A reply's own words: clients put the message they answer in front of them as ``> ``
-    lines and a blank line (the reply fallback). Those lines are someone else's words, who
-    may not have consented to being recorded; and a command written as a reply must still
-    start with the prefix."""
-    lines = body.split("\n")
-    if not lines or not lines[0].startswith(">"):
-        return body
-    index = 0
-    while index < len(lines) and lines[index].startswith(">"):
-        index += 1
-    if index < len(lines) and not lines[index].strip():
-        index += 1
-    return "\n".join(lines[index:])
 
 
 def _string(value: object) -> str | None:
