@@ -34,6 +34,26 @@ log = logging.getLogger("salonbot.scheduler")
 DEFAULT_HORIZON = timedelta(minutes=2)
 
 
+class _OneWakeup(AsyncIOScheduler):
+    """APScheduler wakes itself with ``call_soon_threadsafe`` for every job added, which
+    writes a byte into the event loop's self-pipe each time; a few hundred at once fill the
+    pipe, and the loop reads signal numbers from that same pipe, so a SIGTERM arriving then
+    was lost. Here a wake-up is queued only when none is pending."""
+
+    _wakeup_queued = False
+
+    def wakeup(self) -> None:
+        if self._wakeup_queued:
+            return
+        self._wakeup_queued = True
+        self._eventloop.call_soon_threadsafe(self._wake_now)
+
+    def _wake_now(self) -> None:
+        self._wakeup_queued = False
+        self._stop_timer()
+        self._start_timer(self._process_jobs())
+
+
 class Scheduler:
     def __init__(self, *, db: Database, clock: Clock, runner: JobRunner,
                  after_run: Callable[[], None] | None = None,
@@ -54,7 +74,7 @@ class Scheduler:
 
     def start(self) -> int:
         """Starts the timers (after the first sync); returns how many were set now."""
-        self._aps = AsyncIOScheduler(timezone=UTC, job_defaults={
+        self._aps = _OneWakeup(timezone=UTC, job_defaults={
             "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         self._aps.start()
         self._aps.add_job(self._refill, IntervalTrigger(seconds=self.horizon.total_seconds() / 2,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import Database, RecordingRoom, WatchedEvent
@@ -26,12 +26,15 @@ class Watch:
     def __init__(self) -> None:
         self._events: dict[str, str] = {}
         self._recording: set[str] = set()
+        self._recorded: set[str] = set()  # rooms that record or once did
 
     def load(self, db: Database) -> None:
         with db.session() as session:
             rows = session.execute(select(WatchedEvent.event_id, WatchedEvent.key)).all()
             self._events = {event_id: key for event_id, key in rows}
-            self._recording = set(session.scalars(select(RecordingRoom.room_id)))
+            rooms = session.execute(select(RecordingRoom.room_id, RecordingRoom.active)).all()
+            self._recording = {room for room, active in rooms if active}
+            self._recorded = {room for room, _ in rooms}
 
     def key_of(self, event_id: str | None) -> str | None:
         """The key the bot gave ``event_id`` when it started watching it, or None."""
@@ -48,7 +51,8 @@ class Watch:
             return ("talk" if self.is_recording(room_id) else None), None
         if kind in RELATED_KINDS:
             key = self.key_of(relates_to)
-            if key is None and not self.is_recording(room_id):
+            if key is None and not self.is_recording(room_id) and not (
+                    kind in ("edit", "redaction") and room_id in self._recorded):
                 return None, None
             return kind, key
         return kind, None
@@ -58,11 +62,6 @@ class Watch:
         if session.get(WatchedEvent, event_id) is None:
             session.add(WatchedEvent(event_id=event_id, room_id=room_id, key=key, created_at=at))
         after_commit(session, lambda: self._events.__setitem__(event_id, key))
-
-    def forget_event(self, session: Session, event_id: str) -> None:
-        """Stops watching one event (a recorded message that was removed)."""
-        session.execute(delete(WatchedEvent).where(WatchedEvent.event_id == event_id))
-        after_commit(session, lambda: self._events.pop(event_id, None))
 
     def event_ids(self, session: Session, key: str) -> list[str]:
         """The events watched under ``key`` (an announcement re-posted after a change)."""
@@ -81,10 +80,21 @@ class Watch:
 
     def start_recording(self, session: Session, *, room_id: str, by: str | None,
                         at: datetime) -> None:
-        if session.get(RecordingRoom, room_id) is None:
-            session.add(RecordingRoom(room_id=room_id, started_by=by, started_at=at))
-        after_commit(session, lambda: self._recording.add(room_id))
+        row = session.get(RecordingRoom, room_id)
+        if row is None:
+            session.add(RecordingRoom(room_id=room_id, started_by=by, started_at=at,
+                                      active=True))
+        else:
+            row.started_by, row.started_at, row.active = by, at, True
+
+        def mirror() -> None:
+            self._recording.add(room_id)
+            self._recorded.add(room_id)
+
+        after_commit(session, mirror)
 
     def stop_recording(self, session: Session, room_id: str) -> None:
-        session.execute(delete(RecordingRoom).where(RecordingRoom.room_id == room_id))
+        """Talk is no longer recorded; edits and removals of what was recorded still come."""
+        session.execute(update(RecordingRoom).where(RecordingRoom.room_id == room_id)
+                        .values(active=False))
         after_commit(session, lambda: self._recording.discard(room_id))

@@ -117,9 +117,6 @@ async def on_talk(ctx: Context, payload: dict[str, Any]) -> None:
                 capture_id=capture.id, event_id=event_id, user_id=ctx.sender, role=role,
                 body=str(payload.get("body") or ""), reply_to=payload.get("reply_to"),
                 sent_at=_sent_at(payload, ctx)))
-            # Watched, so an edit or a removal after the minutes ended still reaches us.
-            ctx.watch.watch_event(ctx.session, event_id=event_id, room_id=ctx.room_id,
-                                  key=f"minutes:{capture.id}", at=ctx.clock.now())
         return
     count = ctx.session.get(CaptureCount, (capture.id, role))
     if count is None:
@@ -147,7 +144,6 @@ async def on_redaction(ctx: Context, payload: dict[str, Any]) -> None:
         RecordedMessage.event_id == payload.get("redacts")))
     if record is not None:
         ctx.session.delete(record)
-        ctx.watch.forget_event(ctx.session, record.event_id)
 
 
 async def minutes_status(ctx: Context, payload: dict[str, Any]) -> Reply | None:

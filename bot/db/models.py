@@ -317,7 +317,9 @@ class WatchedEvent(Base):
 
 
 class RecordingRoom(Base):
-    """A room whose ordinary talk goes to the ``talk`` hooks (minutes being taken).
+    """A room that records, or once did: while ``active`` its ordinary talk goes to the
+    ``talk`` hooks (minutes being taken); afterwards edits and removals there still reach the
+    ``edit`` and ``redaction`` hooks, which look the message up among what was recorded.
     ``started_by`` is personal data."""
 
     __tablename__ = "recording_rooms"
@@ -325,6 +327,7 @@ class RecordingRoom(Base):
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     started_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info={"personal": "none"})
 
 
 class MeetingStatus(enum.StrEnum):
