@@ -13,7 +13,11 @@ from its arguments. ``parse`` does both.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‟": '"'})
 _DASHES = ("--", "—", "–")  # what phones make of "--": an em dash or an en dash
@@ -58,6 +62,16 @@ def fold_verb(word: str) -> str:
         text = text.replace(digraph, letter)
     text = unicodedata.normalize("NFKD", text.translate(_NORDIC))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def read_choice(word: str, choices: Mapping[T, Iterable[str]]) -> T | None:
+    """Which of ``choices`` a word names (``ja``, ``JA``, ``maaske`` …), folded as verbs are;
+    None when it names none."""
+    folded = fold_verb(word)
+    for choice, words in choices.items():
+        if folded in {fold_verb(w) for w in words}:
+            return choice
+    return None
 
 
 def is_command(body: str, prefix: str) -> bool:

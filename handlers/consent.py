@@ -12,12 +12,12 @@ from typing import Any
 from bot import consent
 from bot.commands import CommandSpec, Registry, UsageError
 from bot.context import Context
-from bot.db import ConsentLevel, Salon, UserSetting
+from bot.db import ConsentLevel, RsvpAnswer, Salon, UserSetting
 from bot.i18n import N_, Translator, translator
-from bot.parser import ParsedCommand, fold_verb
+from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply
 from handlers.describe import salon_label
-from handlers.meeting_text import YES_KEYS
+from handlers.meeting_text import answer_of
 
 LEVEL_WORDS = {
     ConsentLevel.YES: ("yes", "ja", "jo"),
@@ -27,11 +27,7 @@ LEVEL_WORDS = {
 
 
 def read_level(word: str) -> ConsentLevel | None:
-    folded = fold_verb(word)
-    for level, words in LEVEL_WORDS.items():
-        if folded in {fold_verb(w) for w in words}:
-            return level
-    return None
+    return read_choice(word, LEVEL_WORDS)
 
 
 def meaning(t: Translator, level: ConsentLevel) -> str:
@@ -112,8 +108,7 @@ async def on_reaction(ctx: Context, payload: dict[str, Any]) -> list[Reply]:
     if not key.startswith("consent:"):
         return []
     _, salon_id, user_id = key.split(":", 2)
-    if ctx.sender != user_id or str(payload.get("key", "")).replace("\ufe0f", "") not in {
-            k.replace("\ufe0f", "") for k in YES_KEYS}:
+    if ctx.sender != user_id or answer_of(str(payload.get("key", ""))) is not RsvpAnswer.YES:
         return []
     salon = ctx.session.get(Salon, int(salon_id)) if salon_id.isdecimal() else None
     if salon is None:

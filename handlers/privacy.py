@@ -44,7 +44,7 @@ from bot.db import (
 from bot.db.session import after_commit
 from bot.i18n import N_, Translator, translator
 from bot.jobs import Jobs
-from bot.parser import ParsedCommand, fold_verb
+from bot.parser import ParsedCommand, read_choice
 from bot.replies import Attachment, Reply
 from handlers.checks import verb_in
 from handlers.describe import salon_label
@@ -305,8 +305,7 @@ def erased_lines(t: Translator, erased: privacy.Erased) -> list[str]:
 
 async def forget_me(command: ParsedCommand, ctx: Context) -> list[Reply]:
     t = ctx.t
-    confirmed = bool(command.args) and fold_verb(command.args[0]) in {
-        fold_verb(w) for w in YES_WORDS}
+    confirmed = bool(command.args) and read_choice(command.args[0], {True: YES_WORDS}) is True
     ensure_retention(ctx)
     if not confirmed:
         return [_ask(ctx)]

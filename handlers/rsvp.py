@@ -16,7 +16,7 @@ from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, Usag
 from bot.context import Context
 from bot.db import Meeting, Rsvp, RsvpAnswer, Salon
 from bot.i18n import N_, Translator
-from bot.parser import ParsedCommand, fold_verb
+from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply
 from handlers.checks import salon_of, still_open
 from handlers.meeting_text import answer_of, label, when_words
@@ -30,11 +30,7 @@ ANSWER_WORDS = {
 
 
 def read_answer(word: str) -> RsvpAnswer | None:
-    folded = fold_verb(word)
-    for answer, words in ANSWER_WORDS.items():
-        if folded in {fold_verb(w) for w in words}:
-            return answer
-    return None
+    return read_choice(word, ANSWER_WORDS)
 
 
 def _confirmed(meeting: Meeting) -> list[Rsvp]:
