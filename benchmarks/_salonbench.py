@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import shutil
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -21,7 +23,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from _citizens import NoReply, Seen, TimedCitizen, in_reply_to
@@ -29,6 +31,8 @@ from _stats import Ratio, ratio, summarise
 
 from bot.config import load_config
 from bot.localserver import LocalSynapse
+
+T = TypeVar("T")
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "bench-password"
@@ -68,6 +72,19 @@ def salonbot_command(config: Path) -> list[str]:
 def scheduled_bot_command(config: Path) -> list[str]:
     """``benchmarks/scheduled_bot.py``: ``salonbot run`` plus the ``bench.ping`` job kind."""
     return [sys.executable, str(HERE / "scheduled_bot.py"), str(config)]
+
+
+def in_workdir(name: str, keep: str | None, body: Callable[[Path], T]) -> T:
+    """``body`` in a folder of its own: ``keep`` (emptied first, left behind for a look at
+    Synapse, the log and the database) or a temporary one that goes afterwards."""
+    if keep:
+        root = Path(keep).resolve()
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        return body(root)
+    with tempfile.TemporaryDirectory(prefix=f"salonbot-{name}-") as tmp:
+        return body(Path(tmp))
 
 
 class Api:

@@ -47,10 +47,8 @@ import logging
 import os
 import random
 import re
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +65,7 @@ from _salonbench import (
     Api,
     Citizen,
     Command,
+    in_workdir,
     jsonable,
     log_in_citizens,
     open_lobby,
@@ -625,15 +624,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = replace(plan, **{k: v for k, v in overrides.items() if v is not None})
     info = machine()
     date = dt.date.today().isoformat()
-    if args.keep:
-        root = Path(args.keep).resolve()
-        if root.exists():
-            shutil.rmtree(root)
-        root.mkdir(parents=True)
-        result = asyncio.run(run(plan, root))
-    else:
-        with tempfile.TemporaryDirectory(prefix="salonbot-meetings-") as tmp:
-            result = asyncio.run(run(plan, Path(tmp)))
+    result = in_workdir("meetings", args.keep, lambda root: asyncio.run(run(plan, root)))
     info["load_average_at_end"] = os.getloadavg()
     out = Path(args.out) if args.out else HERE / f"results-meetings-{date}.json"
     out.write_text(json.dumps(jsonable({"date": date, "machine": info, "plan": asdict(plan),

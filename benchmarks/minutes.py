@@ -41,11 +41,9 @@ import json
 import logging
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -58,6 +56,7 @@ from _salonbench import (
     Citizen,
     Command,
     fill_salon,
+    in_workdir,
     jsonable,
     log_in_citizens,
     open_lobby,
@@ -411,15 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = replace(plan, **{k: v for k, v in overrides.items() if v is not None})
     info = machine()
     date = dt.date.today().isoformat()
-    if args.keep:
-        root = Path(args.keep).resolve()
-        if root.exists():
-            shutil.rmtree(root)
-        root.mkdir(parents=True)
-        result = asyncio.run(run(plan, root))
-    else:
-        with tempfile.TemporaryDirectory(prefix="salonbot-minutes-") as tmp:
-            result = asyncio.run(run(plan, Path(tmp)))
+    result = in_workdir("minutes", args.keep, lambda root: asyncio.run(run(plan, root)))
     info["load_average_at_end"] = os.getloadavg()
     out = Path(args.out) if args.out else HERE / f"results-minutes-{date}.json"
     out.write_text(json.dumps(jsonable({"date": date, "machine": info, "plan": asdict(plan),

@@ -29,11 +29,7 @@ import random
 import signal
 import sqlite3
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -43,6 +39,7 @@ import psutil
 import yaml
 from _procs import BotProcess
 from _report import machine, machine_line
+from _salonbench import Api, in_workdir
 from _stats import summarise
 
 from bot.config import load_config
@@ -65,50 +62,6 @@ def write_config(path: Path, hs: LocalSynapse, user_id: str, home: Path) -> Path
     }, sort_keys=False), encoding="utf-8")
     load_config(path, environ={})  # fail here, not in the subprocess
     return path
-
-
-class Api:
-    """The client-server API with the bot's own saved login (read from its store)."""
-
-    def __init__(self, hs: LocalSynapse, store: Path) -> None:
-        credentials = json.loads((store / "credentials.json").read_text(encoding="utf-8"))
-        self.base = hs.base_url
-        self.headers = {"Authorization": f"Bearer {credentials['access_token']}",
-                        "Content-Type": "application/json"}
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers=self.headers)
-        for attempt in range(5):
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    return json.load(response)
-            except urllib.error.HTTPError as err:
-                if err.code != 429 or attempt == 4:
-                    raise
-                time.sleep(1)
-        raise AssertionError("unreachable")
-
-    def create_room(self, number: int) -> str:
-        return str(self.call("POST", "/_matrix/client/v3/createRoom", {
-            "preset": "private_chat", "name": f"Scheduled {number:04d}"})["room_id"])
-
-    def messages(self, room_id: str) -> list[dict[str, Any]]:
-        """Every message in the room, oldest first."""
-        events: list[dict[str, Any]] = []
-        token: str | None = None
-        query = {"dir": "b", "limit": "1000",
-                 "filter": json.dumps({"types": ["m.room.message"]})}
-        while True:
-            if token:
-                query["from"] = token
-            page = self.call("GET", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room_id)}"
-                             f"/messages?{urllib.parse.urlencode(query)}")
-            events.extend(page.get("chunk", []))
-            token = page.get("end")
-            if not page.get("chunk") or not token:
-                return list(reversed(events))
 
 
 def insert_jobs(db: Path, rooms: list[str], count: int, first_due: dt.datetime,
@@ -176,7 +129,8 @@ async def run(args: argparse.Namespace, root: Path) -> dict[str, Any]:
         api = Api(hs, home / "store")
         mark = time.monotonic()
         with ThreadPoolExecutor(8) as pool:
-            rooms = list(pool.map(api.create_room, range(args.rooms)))
+            rooms = list(pool.map(api.create_room,
+                                  (f"Scheduled {n:04d}" for n in range(args.rooms))))
         phases["rooms_s"] = time.monotonic() - mark
         log.info("%d rooms in %.0f s", len(rooms), phases["rooms_s"])
 
@@ -318,17 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     info = machine()
     date = dt.date.today().isoformat()
-    if args.keep:
-        root = Path(args.keep).resolve()
-        if root.exists():
-            import shutil
-
-            shutil.rmtree(root)
-        root.mkdir(parents=True)
-        result = asyncio.run(run(args, root))
-    else:
-        with tempfile.TemporaryDirectory(prefix="salonbot-scheduled-") as tmp:
-            result = asyncio.run(run(args, Path(tmp)))
+    result = in_workdir("scheduled", args.keep, lambda root: asyncio.run(run(args, root)))
     info["load_average_at_end"] = os.getloadavg()
     out = Path(args.out) if args.out else HERE / f"results-scheduled-{date}.json"
     out.write_text(json.dumps({"date": date, "machine": info, **result}, indent=1,
