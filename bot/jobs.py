@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -92,21 +92,18 @@ class Jobs:
 
     def cancel(self, session: Session, *, kind: str, key: str) -> bool:
         """True when a pending job was taken back; its timer then does nothing."""
-        moved = session.execute(
-            update(ScheduledJob)
-            .where(ScheduledJob.kind == kind, ScheduledJob.key == key,
-                   ScheduledJob.state == JobState.PENDING.value)
-            .values(state=JobState.CANCELLED.value, revision=ScheduledJob.revision + 1,
-                    finished_at=self.clock.now()))
-        return bool(getattr(moved, "rowcount", 0))
+        return self._cancel(session, ScheduledJob.kind == kind, ScheduledJob.key == key) > 0
 
     def cancel_prefix(self, session: Session, *, kind: str, key_prefix: str) -> int:
         """Takes back every pending job of ``kind`` whose key starts with ``key_prefix``
         (all reminders of one meeting, say)."""
+        return self._cancel(session, ScheduledJob.kind == kind,
+                            ScheduledJob.key.startswith(key_prefix))
+
+    def _cancel(self, session: Session, *where: ColumnElement[bool]) -> int:
         moved = session.execute(
             update(ScheduledJob)
-            .where(ScheduledJob.kind == kind, ScheduledJob.key.startswith(key_prefix),
-                   ScheduledJob.state == JobState.PENDING.value)
+            .where(*where, ScheduledJob.state == JobState.PENDING.value)
             .values(state=JobState.CANCELLED.value, revision=ScheduledJob.revision + 1,
                     finished_at=self.clock.now()))
         return int(getattr(moved, "rowcount", 0) or 0)
