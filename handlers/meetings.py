@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from babel.dates import format_date, format_time
 from sqlalchemy import func, select
 
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
 from bot.context import Context
 from bot.db import Meeting, MeetingSeries, MeetingStatus, Salon
 from bot.durations import parse_duration
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, translator
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.when import Moment, Series, is_series, occurrences, read_series, read_time, spell
@@ -35,6 +36,7 @@ from handlers.meeting_text import (
     mention_list,
     when_words,
     where_words,
+    zone_of,
 )
 
 ANNOUNCE = "meeting.announce"
@@ -218,8 +220,6 @@ def announce(ctx: Context, salon: Salon, meeting: Meeting) -> Reply:
 
 
 def room_translator(ctx: Context, salon: Salon) -> Translator:
-    from bot.i18n import translator
-
     return translator(salon.language or ctx.config.bot.default_language)
 
 
@@ -290,18 +290,10 @@ def schedule_series(ctx: Context, salon: Salon, words: MeetingWords, length: tim
 
 
 def weekday_name(t: Translator, meeting: Meeting) -> str:
-    from babel.dates import format_date
-
-    from handlers.meeting_text import zone_of
-
     return format_date(meeting.starts_at.astimezone(zone_of(meeting)), "EEEE", locale=t.locale)
 
 
 def local_time_text(t: Translator, meeting: Meeting) -> str:
-    from babel.dates import format_time
-
-    from handlers.meeting_text import zone_of
-
     return format_time(meeting.starts_at.astimezone(zone_of(meeting)), "short", locale=t.locale)
 
 
