@@ -168,6 +168,12 @@ class RemindersConfig(Section):
         return values
 
 
+class OutcomesConfig(Section):
+    #: Days the municipality has to answer; an outcome still open after that is raised again
+    #: in the staff room, once per such period.
+    answer_within_days: int = Field(default=14, ge=1)
+
+
 class PrivacyConfig(Section):
     retention_days: int = Field(default=180, ge=1)
 
@@ -196,6 +202,7 @@ class Config(Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     meetings: MeetingsConfig = Field(default_factory=MeetingsConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
+    outcomes: OutcomesConfig = Field(default_factory=OutcomesConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
 

@@ -115,6 +115,14 @@ RULES: dict[str, Rule] = {
     "summaries": Rule(N_("Summaries that drew on what you wrote (only when and how they "
                          "were made: their text is about the whole conversation)."),
                       drawn_on=_summaries_drawn_on),
+    "outcomes": Rule(N_("Outcomes for the municipality you wrote as host (they belong to the "
+                        "salon and stay, without your name)."), clear=("created_by",)),
+    "outcome_events": Rule(N_("Answers and status changes you gave to outcomes as staff (they "
+                              "stay, without your name)."), clear=("by_user",)),
+    "final_reports": Rule(N_("Final reports of closed salons that name you (your id is taken "
+                             "out).")),
+    "exports": Rule(N_("Exports you made as staff (the log keeps them, without your name)."),
+                    clear=("by_user",)),
 }
 
 

@@ -91,8 +91,9 @@ class Reply:
     answers to it then reach the hooks with that key. ``not_before`` holds it back until
     then. ``mentions`` are user ids put in ``m.mentions`` (they get a notification).
     ``attachment`` sends a file (``m.file``, encrypted in encrypted rooms) with the text as
-    its caption. ``anonymous``: the person who asked is not kept with it (the answer to
-    ``forget-me``), not even while it waits to be sent.
+    its caption. ``in_reply_to``: an event in the room it goes to that it answers (a staff
+    answer to the salon's outcome announcement). ``anonymous``: the person who asked is not
+    kept with it (the answer to ``forget-me``), not even while it waits to be sent.
     """
 
     source: str
@@ -104,6 +105,7 @@ class Reply:
     mentions: tuple[str, ...] = ()
     attachment: Attachment | None = None
     anonymous: bool = False
+    in_reply_to: str | None = None
 
     @property
     def body(self) -> str:

@@ -292,6 +292,7 @@ async def salon_info(command: ParsedCommand, ctx: Context) -> Reply:
                                 len(waiting)).format(n=len(waiting)))
     lines.append(t._("Next meeting: {meeting}").format(meeting=await _next_meeting(ctx, salon)))
     lines += await _area_lines(ctx, salon, "minutes-status")
+    lines += await _area_lines(ctx, salon, "outcomes-status")
     lines.append(_status_line(ctx, salon))
     if salon.closing_statement:
         lines.append(t._("Closing statement: {statement}").format(

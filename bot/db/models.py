@@ -560,3 +560,120 @@ class StoredSummary(Base):
     source: Mapped[str] = mapped_column(Text, info={"personal": "mentions"})
     data: Mapped[str] = mapped_column(Text, default="{}", info={"personal": "mentions"})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutcomeKind(enum.StrEnum):
+    PROPOSAL = "proposal"
+    RECOMMENDATION = "recommendation"
+    QUESTION = "question"
+
+
+class OutcomeStatus(enum.StrEnum):
+    """Where an outcome stands with the municipality. ``submitted`` is where every outcome
+    starts (sent, not yet taken up); staff move it on with ``status`` and ``respond``."""
+
+    SUBMITTED = "submitted"
+    RECEIVED = "received"
+    IN_PROGRESS = "in-progress"
+    ANSWERED = "answered"
+    DECLINED = "declined"
+
+
+#: Statuses after which nobody waits for the municipality any more.
+SETTLED = frozenset({OutcomeStatus.ANSWERED.value, OutcomeStatus.DECLINED.value})
+
+
+class Outcome(Base):
+    """A salon's formal outcome for the municipality (``U-12``: the id), tracked until staff
+    answer it. The text is the hosts' words and ``created_by`` a person: personal data. The
+    current status and answer are kept here for reading; ``outcome_events`` is the history."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=OutcomeKind.PROPOSAL.value)
+    text: Mapped[str] = mapped_column(Text, info={"personal": "text"})
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("minute_items.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=OutcomeStatus.SUBMITTED.value,
+                                        index=True)
+    answer: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
+    created_by: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    events: Mapped[list[OutcomeEvent]] = relationship(
+        back_populates="outcome", cascade="all, delete-orphan", order_by="OutcomeEvent.id")
+
+    @property
+    def ref(self) -> str:
+        return f"U-{self.id}"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status in SETTLED
+
+
+class OutcomeEvent(Base):
+    """One step in an outcome's history: submitted, a status set by staff (with a reason) or
+    an answer (with its text), who did it and when. ``by_user`` is a person and the text
+    their words: personal data; ``by_role`` is what the salon is shown (staff by role)."""
+
+    __tablename__ = "outcome_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcomes.id", ondelete="CASCADE"),
+                                            index=True)
+    #: ``submitted``, ``status`` or ``answer``.
+    action: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text, info={"personal": "text"})
+    by_user: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
+    by_role: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    outcome: Mapped[Outcome] = relationship(back_populates="events")
+
+
+class FinalReport(Base):
+    """The report ``close`` writes (meetings, attendance, items, outcomes, summary), stored
+    as posted. It names people who chose ``consent named``: personal data (mentions)."""
+
+    __tablename__ = "final_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id", ondelete="CASCADE"),
+                                          unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(Text, info={"personal": "mentions"})
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ExportRecord(Base):
+    """An export made (who, what, since, when), listed in ``digest``. ``by_user`` is the
+    staff member (NULL from the command line): personal data."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    by_user: Mapped[str | None] = mapped_column(String(255), info={"personal": "user"})
+    #: ``staff-room`` or ``command-line``.
+    via: Mapped[str] = mapped_column(String(16))
+    format: Mapped[str] = mapped_column(String(8))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    salon_id: Mapped[int | None] = mapped_column(ForeignKey("salons.id", ondelete="SET NULL"))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class InstallationSecret(Base):
+    """Secrets of this installation, made once (the key behind export pseudonyms). No
+    personal data: without the key a pseudonym cannot be traced back to a Matrix id."""
+
+    __tablename__ = "installation_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True, info={"personal": "none"})
+    value: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

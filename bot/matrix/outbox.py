@@ -128,6 +128,8 @@ def outgoing(replies: list[Reply], *, room_id: str, event_id: str | None, now: d
             target, reply_to = reply.room_id, None
         else:
             target, reply_to = room_id, event_id
+        if reply.in_reply_to and target is not None:
+            reply_to = reply.in_reply_to
         extra = json.loads(json.dumps(reply.extra, default=str))
         if reply.mentions:
             extra["m.mentions"] = {"user_ids": sorted(set(reply.mentions))}
