@@ -9,17 +9,16 @@ the text as posted, so staff read the same text; asking again while nothing chan
 the stored one back. Once the retention job has deleted message text, the stored summary is
 what remains and is never replaced by a poorer one.
 
-A summary is laid out once as neutral blocks (kept in the stored data) and written from them
-as the reply's markup, Markdown or HTML, so the minutes file can carry it unchanged.
+A summary is laid out once as neutral blocks (``bot.documents``, kept in the stored data) and
+written from them as the reply's markup, Markdown or HTML, so the minutes file and the final
+report can carry it unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -41,6 +40,20 @@ from bot.db import (
     Role,
     Salon,
     StoredSummary,
+)
+from bot.documents import (  # noqa: F401 - the block model, as the minutes import it
+    Block,
+    Line,
+    Segment,
+    anchor,
+    bold,
+    clean,
+    demoted,
+    html_document,
+    text,
+    to_html,
+    to_markdown,
+    to_source,
 )
 from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand
@@ -65,149 +78,6 @@ ITEMS_IN_ROOM: Final = 20
 ITEM_TEXT_IN_ROOM: Final = 200
 #: Roles a member can have (``Member.role``), as the summary counts them.
 MEMBER_ROLES: Final = (Role.CITIZEN.value, Role.POLITICIAN.value, Role.STAFF.value)
-
-# C0 and C1 controls (except tab and newline) and the bidi overrides and isolates, which
-# could make a message reorder or hide the text around it.
-_INVISIBLE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
-_SPACE: Final = re.compile(r"\s+")
-_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}<>#|~!&])")
-_MD_LINE_START: Final = re.compile(r"^(\s*\d*)([-+=.)])")
-
-
-# --- blocks: the layout, written in three formats --------------------------------------------
-#
-# A block is ``[kind, body]``: ``title``, ``heading`` and ``subheading`` have a string,
-# ``para`` a line, ``ul`` a list of lines. A line is a list of segments: ``["t", text]``,
-# ``["b", text]`` (bold) or ``["a", label, url]``. Lists, not tuples, so they survive JSON.
-
-Segment = list[str]
-Line = list[Segment]
-Block = list[Any]
-
-
-def text(value: str) -> Segment:
-    return ["t", value]
-
-
-def bold(value: str) -> Segment:
-    return ["b", value]
-
-
-def anchor(label: str, url: str) -> Segment:
-    return ["a", label, url]
-
-
-def clean(value: str) -> str:
-    """One line of visible text: no controls, no bidi tricks, no line breaks."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
-
-
-def _source_line(line: Line) -> str:
-    out = []
-    for segment in line:
-        if segment[0] == "a":
-            label = clean(segment[1]).replace("[", "(").replace("]", ")")
-            out.append(f"[{escape_markup(label)}]({segment[2]})")
-        elif segment[0] == "b":
-            out.append(f"**{escape_markup(clean(segment[1]))}**")
-        else:
-            out.append(escape_markup(_INVISIBLE.sub("", segment[1]).replace("\n", " ")))
-    return "".join(out)
-
-
-def to_source(blocks: Sequence[Block]) -> str:
-    """The reply's markup (``bot.replies``): headings in bold, lists as ``- `` lines."""
-    lines: list[str] = []
-    for kind, body, *_ in blocks:
-        if kind in ("title", "heading", "subheading"):
-            if kind == "heading" and lines:
-                lines.append("")
-            lines.append(f"**{escape_markup(clean(body))}**")
-        elif kind == "para":
-            lines.append(_source_line(body))
-        else:
-            lines += ["- " + _source_line(line) for line in body]
-    return "\n".join(lines)
-
-
-def _md_escape(value: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", value)
-
-
-def _md_line(line: Line) -> str:
-    out = []
-    for segment in line:
-        if segment[0] == "a":
-            out.append(f"[{_md_escape(clean(segment[1]))}]({segment[2]})")
-        elif segment[0] == "b":
-            out.append(f"**{_md_escape(clean(segment[1]))}**")
-        else:
-            out.append(_md_escape(_INVISIBLE.sub("", segment[1]).replace("\n", " ")))
-    joined = "".join(out)
-    return _MD_LINE_START.sub(lambda match: match.group(1) + "\\" + match.group(2), joined)
-
-
-def to_markdown(blocks: Sequence[Block]) -> str:
-    """Markdown in which people's words stay words: no headings, links or HTML from them."""
-    out: list[str] = []
-    marks = {"title": "#", "heading": "##", "subheading": "###"}
-    for kind, body, *_ in blocks:
-        if kind in marks:
-            out.append(f"{marks[kind]} {_md_escape(clean(body))}")
-        elif kind == "para":
-            out.append(_md_line(body))
-        else:
-            out.append("\n".join(f"- {_md_line(line)}" for line in body))
-    return "\n\n".join(out) + "\n"
-
-
-def _html_line(line: Line) -> str:
-    out = []
-    for segment in line:
-        if segment[0] == "a":
-            out.append(f'<a href="{html.escape(segment[2], quote=True)}">'
-                       f"{html.escape(clean(segment[1]))}</a>")
-        elif segment[0] == "b":
-            out.append(f"<strong>{html.escape(clean(segment[1]))}</strong>")
-        else:
-            out.append(html.escape(_INVISIBLE.sub("", segment[1])))
-    return "".join(out)
-
-
-def to_html(blocks: Sequence[Block]) -> str:
-    tags = {"title": "h1", "heading": "h2", "subheading": "h3"}
-    out: list[str] = []
-    for kind, body, *_ in blocks:
-        if kind in tags:
-            out.append(f"<{tags[kind]}>{html.escape(clean(body))}</{tags[kind]}>")
-        elif kind == "para":
-            out.append(f"<p>{_html_line(body)}</p>")
-        else:
-            out.append("<ul>" + "".join(f"<li>{_html_line(line)}</li>" for line in body)
-                       + "</ul>")
-    return "\n".join(out) + "\n"
-
-
-def html_document(blocks: Sequence[Block], title: str, lang: str) -> str:
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{html.escape(lang)}">',
-        '<head><meta charset="utf-8">',
-        f"<title>{html.escape(clean(title))}</title>",
-        "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.4}"
-        "</style></head>",
-        "<body>",
-        to_html(blocks).rstrip("\n"),
-        "</body></html>",
-        "",
-    ])
-
-
-def demoted(blocks: Iterable[Block]) -> list[Block]:
-    """The blocks one level down, to sit under a heading of their own (in the minutes)."""
-    down = {"title": "heading", "heading": "subheading", "subheading": "subheading"}
-    return [[down.get(kind, kind), body] for kind, body, *_ in blocks]
-
 
 # --- what the summary rests on ---------------------------------------------------------------
 
