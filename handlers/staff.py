@@ -1,0 +1,528 @@
+"""The staff room: ``respond``, ``status``, ``outcomes``, ``salons`` and ``digest``.
+
+Only ``bot.staff`` may use these, and only in the configured staff room (the one permission
+check, ``bot.permissions``, refuses everyone else everywhere). An answer or a status change
+is stored in the outcome's history and posted into the salon as a reply to the outcome's
+announcement, in the salon's language, with the staff member shown by role: by name only
+when they chose ``consent named`` for that salon. A closed salon's outcome can still be
+answered: that is the point of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from sqlalchemy import func, select
+
+from bot import consent
+from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
+from bot.context import Context
+from bot.db import (
+    ConsentLevel,
+    ExportRecord,
+    Meeting,
+    MeetingStatus,
+    Outcome,
+    OutcomeEvent,
+    OutcomeStatus,
+    RsvpAnswer,
+    Salon,
+    SalonStatus,
+)
+from bot.i18n import N_, Translator
+from bot.parser import ParsedCommand, read_choice
+from bot.replies import Reply, escape_markup
+from bot.summariser.text import shorten
+from bot.when import nordic
+from handlers.describe import joined, role_counts, salon_label
+from handlers.meeting_text import label as meeting_label
+from handlers.minutes import capture_of, present
+from handlers.outcomes import (
+    SHORT_TEXT,
+    TEXT_MAX,
+    announcement_event,
+    deadline,
+    find_outcome,
+    kind_name,
+    plan_overdue,
+    read_status,
+    salon_translator,
+    state_words,
+    status_name,
+    status_word,
+    verb,
+)
+from handlers.salons import _next_meeting
+
+#: Lines a staff list shows (a Matrix event holds at most 64 KiB).
+LIST_MAX: Final = 30
+#: Lines each part of the digest shows.
+DIGEST_MAX: Final = 15
+DIGEST_DAYS: Final = 7
+SINCE_WORDS: Final = frozenset({"since", "siden", "sedan", "fra", "från", "from"})
+YESTERDAY_WORDS: Final = frozenset({"yesterday", "i går", "igår", "i gar", "igar"})
+#: A status staff may set, and the words for choosing which outcomes to list.
+CHOOSABLE: Final = (OutcomeStatus.RECEIVED, OutcomeStatus.IN_PROGRESS, OutcomeStatus.ANSWERED,
+                    OutcomeStatus.DECLINED)
+LIST_WORDS: Final = {
+    "open": ("open", "åbne", "åpne", "öppna", "aabne", "ubesvarede", "ubesvarte", "obesvarade"),
+    "all": ("all", "alle", "alla"),
+}
+
+
+def _staff_shown(ctx: Context, t: Translator, salon: Salon) -> str:
+    """How the salon sees who acted: by role, named only with ``consent named``."""
+    if consent.level_of(ctx.session, ctx.sender, salon.id) is ConsentLevel.NAMED:
+        return t._("{user}, a staff member of the municipality").format(user=ctx.sender)
+    return t._("a staff member of the municipality")
+
+
+def _salon_of(ctx: Context, outcome: Outcome) -> Salon:
+    salon = ctx.session.get(Salon, outcome.salon_id)
+    if salon is None:  # the salon's row cascades to its outcomes; this cannot happen
+        raise Refusal(ctx.t._("The salon of {ref} no longer exists.").format(ref=outcome.ref))
+    return salon
+
+
+def _to_salon(ctx: Context, salon: Salon, outcome: Outcome, source: str) -> Reply:
+    return Reply(source, room_id=salon.room_id, in_reply_to=announcement_event(ctx, outcome))
+
+
+def _text_of(ctx: Context, words: tuple[str, ...]) -> str:
+    text = " ".join(" ".join(words).split())
+    if len(text) > TEXT_MAX:
+        raise UsageError(ctx.t._("An answer can be at most {limit} characters long; this one "
+                                 "has {length}. Please shorten it.").format(
+            limit=TEXT_MAX, length=len(text)))
+    return text
+
+
+def _record(ctx: Context, outcome: Outcome, *, action: str, status: str,
+            text: str | None) -> datetime:
+    now = ctx.clock.now()
+    ctx.session.add(OutcomeEvent(outcome_id=outcome.id, action=action, status=status, text=text,
+                                 by_user=ctx.sender, by_role="staff", at=now))
+    outcome.status = status
+    outcome.updated_at = now
+    return now
+
+
+def _ref_missing(ctx: Context) -> UsageError:
+    return UsageError(ctx.t._("Write which outcome you mean, like U-12. {prefix} {verb} lists "
+                              "the open ones.").format(prefix=ctx.prefix,
+                                                       verb=verb(ctx, "outcomes", ctx.lang)))
+
+
+async def respond(command: ParsedCommand, ctx: Context) -> list[Reply]:
+    t = ctx.t
+    if not command.args:
+        raise _ref_missing(ctx)
+    outcome = find_outcome(ctx, command.args[0])
+    text = _text_of(ctx, command.args[1:])
+    if not text:
+        raise UsageError(t._("Write the answer in quotes after {ref}.").format(ref=outcome.ref))
+    salon = _salon_of(ctx, outcome)
+    again = outcome.answer is not None
+    now = _record(ctx, outcome, action="answer", status=OutcomeStatus.ANSWERED.value,
+                  text=text)
+    outcome.answer, outcome.answered_at = text, now
+    plan_overdue(ctx, outcome)
+    room_t = salon_translator(ctx, salon)
+    head = (room_t._("**The municipality has changed its answer to {ref}** ({kind}: "
+                     "“{text}”):") if again else
+            room_t._("**The municipality has answered {ref}** ({kind}: “{text}”):"))
+    posted = "\n".join([
+        head.format(ref=outcome.ref, kind=kind_name(room_t, outcome.kind),
+                    text=escape_markup(shorten(outcome.text, SHORT_TEXT))),
+        escape_markup(text),
+        room_t._("Answered by {who}.").format(who=_staff_shown(ctx, room_t, salon)),
+    ])
+    lines = [t._("Your answer to {ref} is stored and posted in {salon}.").format(
+        ref=outcome.ref, salon=salon_label(t, salon))]
+    if again:
+        lines.append(t._("It replaces the earlier answer; the history keeps both."))
+    if not salon.is_open:
+        lines.append(t._("The salon is closed, but its room still gets the answer."))
+    return [Reply("\n".join(lines)), _to_salon(ctx, salon, outcome, posted)]
+
+
+def _status_choices(t: Translator) -> str:
+    return ", ".join(status_word(t.lang, status) for status in CHOOSABLE)
+
+
+def _read_status_words(ctx: Context, words: tuple[str, ...]) -> tuple[OutcomeStatus, int]:
+    """The status the words start with, and how many words it took (``in progress`` is
+    two when typed without its dash)."""
+    t = ctx.t
+    if not words:
+        raise UsageError(t._("Write the new status after the outcome: {choices}.").format(
+            choices=_status_choices(t)))
+    for count in (1, 2, 3):
+        if count > len(words):
+            break
+        status = read_status("-".join(words[:count]))
+        if status is not None and status in CHOOSABLE:
+            return status, count
+    raise UsageError(t._("“{word}” is not a status I know. Choose {choices}.").format(
+        word=escape_markup(words[0]), choices=_status_choices(t)))
+
+
+async def set_status(command: ParsedCommand, ctx: Context) -> list[Reply]:
+    t = ctx.t
+    if not command.args:
+        raise _ref_missing(ctx)
+    outcome = find_outcome(ctx, command.args[0])
+    status, used = _read_status_words(ctx, command.args[1:])
+    reason = _text_of(ctx, command.args[1 + used:]) or None
+    if outcome.status == status.value:
+        raise Refusal(t._("{ref} is already “{status}”. I have changed nothing.").format(
+            ref=outcome.ref, status=status_name(t, status.value)))
+    if status is OutcomeStatus.DECLINED and not reason:
+        raise UsageError(t._("Say why it is declined, in quotes after the status: the salon "
+                             "deserves to know why."))
+    if status is OutcomeStatus.ANSWERED and not reason and outcome.answer is None:
+        raise UsageError(t._("There is no answer to {ref} yet. Write it with {prefix} {verb} "
+                             "{ref} \"the answer\", or give a reason in quotes after the "
+                             "status.").format(ref=outcome.ref, prefix=ctx.prefix,
+                                               verb=verb(ctx, "respond", ctx.lang)))
+    salon = _salon_of(ctx, outcome)
+    now = _record(ctx, outcome, action="status", status=status.value, text=reason)
+    if status is OutcomeStatus.ANSWERED:
+        outcome.answered_at = now
+    plan_overdue(ctx, outcome)
+    room_t = salon_translator(ctx, salon)
+    lines = [room_t._("**News from the municipality about {ref}** ({kind}: “{text}”): it is "
+                      "now {status}.").format(
+        ref=outcome.ref, kind=kind_name(room_t, outcome.kind),
+        text=escape_markup(shorten(outcome.text, SHORT_TEXT)),
+        status=status_name(room_t, status.value))]
+    if reason:
+        lines.append(room_t._("Reason: {reason}").format(reason=escape_markup(reason)))
+    lines.append(room_t._("Set by {who}.").format(who=_staff_shown(ctx, room_t, salon)))
+    confirm = t._("{ref} is now “{status}”; I have told {salon}.").format(
+        ref=outcome.ref, status=status_name(t, status.value), salon=salon_label(t, salon))
+    return [Reply(confirm), _to_salon(ctx, salon, outcome, "\n".join(lines))]
+
+
+# ------------------------------------------------------------------ lists
+
+
+def _age(ctx: Context, t: Translator, outcome: Outcome) -> str:
+    now = ctx.clock.now()
+    days = max(0, (now - outcome.created_at).days)
+    parts = [t.ngettext("{n} day old", "{n} days old", days).format(n=days)]
+    if not outcome.is_settled:
+        left = (deadline(ctx, outcome) - now)
+        if left >= timedelta(0):
+            n = left.days
+            parts.append(t.ngettext("{n} day left", "{n} days left", n).format(n=n))
+        else:
+            n = max(1, (-left).days)
+            parts.append(t.ngettext("**{n} day overdue**", "**{n} days overdue**", n).format(
+                n=n))
+    return ", ".join(parts)
+
+
+async def list_outcomes(command: ParsedCommand, ctx: Context) -> Reply:
+    t = ctx.t
+    which = "open"
+    if command.args:
+        chosen = read_choice(command.args[0], LIST_WORDS)
+        if chosen is None:
+            raise UsageError(t._("“{word}” is not a choice here: write open or all.").format(
+                word=escape_markup(command.args[0])))
+        which = chosen
+    query = select(Outcome).order_by(Outcome.created_at, Outcome.id)
+    if which == "open":
+        query = query.where(Outcome.status.not_in(
+            [OutcomeStatus.ANSWERED.value, OutcomeStatus.DECLINED.value]))
+    outcomes = list(ctx.session.scalars(query.limit(LIST_MAX + 1)))
+    total = int(ctx.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) or 0)
+    if not outcomes:
+        if which == "open":
+            return Reply(t._("No outcome is waiting for an answer. {prefix} {verb} all lists "
+                             "every one.").format(prefix=ctx.prefix,
+                                                  verb=verb(ctx, "outcomes", ctx.lang)))
+        return Reply(t._("No salon has sent an outcome yet."))
+    heading = (t.ngettext("**{n} outcome waits for an answer:**",
+                          "**{n} outcomes wait for an answer:**", total) if which == "open"
+               else t.ngettext("**{n} outcome in all:**", "**{n} outcomes in all:**", total))
+    lines = [heading.format(n=total)]
+    salons = {s.id: s for s in ctx.session.scalars(select(Salon).where(
+        Salon.id.in_({o.salon_id for o in outcomes})))}
+    for outcome in outcomes[:LIST_MAX]:
+        salon = salons[outcome.salon_id]
+        lines.append(
+            f"- **{outcome.ref}** · {salon_label(t, salon)} · {kind_name(t, outcome.kind)} · "
+            f"{state_words(ctx, outcome, salon)} · {_age(ctx, t, outcome)}: "
+            f"{escape_markup(shorten(outcome.text, SHORT_TEXT))}")
+    if total > LIST_MAX:
+        lines.append(t._("… and {n} more.").format(n=total - LIST_MAX))
+    lines.append(t._("Answer with {prefix} {respond} U-12 \"…\"; say where one stands with "
+                     "{prefix} {status} U-12 {word}.").format(
+        prefix=ctx.prefix, respond=verb(ctx, "respond", ctx.lang),
+        status=verb(ctx, "status", ctx.lang),
+        word=status_word(ctx.lang, OutcomeStatus.IN_PROGRESS)))
+    return Reply("\n".join(lines))
+
+
+async def list_salons(command: ParsedCommand, ctx: Context) -> Reply:
+    t = ctx.t
+    salons = list(ctx.session.scalars(select(Salon).where(
+        Salon.status == SalonStatus.OPEN.value).order_by(Salon.id).limit(LIST_MAX + 1)))
+    if not salons:
+        return Reply(t._("No salon is open right now."))
+    total = int(ctx.session.scalar(select(func.count(Salon.id)).where(
+        Salon.status == SalonStatus.OPEN.value)) or 0)
+    waiting = dict(ctx.session.execute(
+        select(Outcome.salon_id, func.count(Outcome.id))
+        .where(Outcome.salon_id.in_([s.id for s in salons]),
+               Outcome.status.not_in([OutcomeStatus.ANSWERED.value,
+                                      OutcomeStatus.DECLINED.value]))
+        .group_by(Outcome.salon_id)).all())
+    lines = [t.ngettext("**{n} open salon:**", "**{n} open salons:**", total).format(n=total)]
+    for salon in salons[:LIST_MAX]:
+        people = joined(salon)
+        who = (t._("{n} taking part ({roles})").format(n=len(people),
+                                                       roles=role_counts(t, people))
+               if people else t._("nobody has joined yet"))
+        open_outcomes = int(waiting.get(salon.id, 0))
+        lines.append(
+            f"- **{salon_label(t, salon)}** ({ctx.rooms.room_link(salon.room_id)}) · {who} · "
+            + t._("next meeting: {meeting}").format(meeting=await _next_meeting(ctx, salon))
+            + " · " + t.ngettext("{n} open outcome", "{n} open outcomes",
+                                 open_outcomes).format(n=open_outcomes))
+    if total > LIST_MAX:
+        lines.append(t._("… and {n} more.").format(n=total - LIST_MAX))
+    return Reply("\n".join(lines))
+
+
+# ------------------------------------------------------------------ digest
+
+
+def _zone(ctx: Context) -> ZoneInfo:
+    return ZoneInfo(ctx.config.bot.timezone)
+
+
+def _since_examples(ctx: Context) -> str:
+    return ctx.t._("For example: {prefix} {verb} since 2026-03-01, {prefix} {verb} since "
+                   "1 March or {prefix} {verb} since Monday.").format(
+        prefix=ctx.prefix, verb=verb(ctx, "digest", ctx.lang))
+
+
+def read_since(ctx: Context, words: tuple[str, ...]) -> date | None:
+    """The day ``since <date>`` names, in the past: a weekday is the last one, a day and
+    month without a year the last such day. None when nothing was written."""
+    t = ctx.t
+    words = tuple(words)
+    if words and words[0].casefold() in SINCE_WORDS:
+        words = words[1:]
+        if not words:
+            raise UsageError(t._("Write the date after “since”.") + " " + _since_examples(ctx))
+    text = " ".join(words).strip()
+    if not text:
+        return None
+    today = ctx.clock.now().astimezone(_zone(ctx)).date()
+    if text.casefold() in YESTERDAY_WORDS:
+        return today - timedelta(days=1)
+    problem = t._("I can't tell for sure which day “{text}” means, and I don't want to "
+                  "guess.").format(text=escape_markup(text))
+    try:
+        day = _past_day(nordic.read_words(text), today)
+    except (nordic.NotOurs, nordic.Refused, ValueError):
+        raise UsageError(problem + " " + _since_examples(ctx)) from None
+    if day > today:
+        raise UsageError(t._("“{text}” is ahead of us; the digest looks back.").format(
+            text=escape_markup(text)) + " " + _since_examples(ctx))
+    return day
+
+
+def _past_day(found: nordic.Words, today: date) -> date:
+    """The day the words name, looking back from today; ``Refused`` when unsure."""
+    if found.every or found.until is not None or found.clock is not None \
+            or found.week != "plain" or found.lone_day is not None or len(found.dates) > 1:
+        raise nordic.Refused("ambiguous")
+    if found.relday is not None:
+        day = today + timedelta(days=found.relday)
+    elif found.dates:
+        written = found.dates[0]
+        if written.year is not None:
+            day = date(written.year, written.month, written.day)
+        else:
+            # The last such day: this year's, or last year's once it is still ahead (29
+            # February: the last year that had one).
+            years = [y for y in range(today.year, today.year - 5, -1) if _exists(y, written)
+                     and date(y, written.month, written.day) <= today]
+            if not years:
+                raise nordic.Refused("unreadable")
+            day = date(years[0], written.month, written.day)
+    elif found.weekday is not None:
+        return today - timedelta(days=(today.weekday() - found.weekday) % 7 or 7)
+    else:
+        raise nordic.Refused("ambiguous")
+    if found.weekday is not None and day.weekday() != found.weekday:
+        raise nordic.Refused("ambiguous")
+    return day
+
+
+def _exists(year: int, written: nordic.CalDate) -> bool:
+    try:
+        date(year, written.month, written.day)
+    except ValueError:
+        return False
+    return True
+
+
+def _part(t: Translator, heading: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return []
+    shown = [f"**{heading}**", *lines[:DIGEST_MAX]]
+    if len(lines) > DIGEST_MAX:
+        shown.append(t._("… and {n} more.").format(n=len(lines) - DIGEST_MAX))
+    return shown
+
+
+def _short_day(t: Translator, when: datetime, zone: ZoneInfo) -> str:
+    return format_date(when.astimezone(zone), format="medium", locale=t.locale)
+
+
+def _meeting_lines(ctx: Context, since: datetime, now: datetime) -> list[str]:
+    t = ctx.t
+    lines = []
+    meetings = ctx.session.scalars(select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED.value, Meeting.ends_at >= since,
+        Meeting.ends_at <= now).order_by(Meeting.starts_at, Meeting.id))
+    for meeting in meetings:
+        salon = ctx.session.get(Salon, meeting.salon_id)
+        if salon is None:
+            continue
+        yes = sum(1 for r in meeting.rsvps
+                  if r.answer == RsvpAnswer.YES.value and not r.waitlisted)
+        line = (f"- {salon_label(t, salon)}, {meeting_label(t, meeting)}, "
+                f"{_short_day(t, meeting.starts_at, ZoneInfo(meeting.timezone))}: "
+                + t.ngettext("{n} said yes", "{n} said yes", yes).format(n=yes))
+        capture = capture_of(ctx, salon, meeting)
+        if capture is not None:
+            people = present(ctx, salon, capture)
+            line += "; " + (t.ngettext("minutes taken, {n} there ({roles})",
+                                       "minutes taken, {n} there ({roles})",
+                                       len(people)).format(n=len(people),
+                                                           roles=role_counts(t, people))
+                            if people else t._("minutes taken, nobody there"))
+        lines.append(line)
+    return lines
+
+
+def _event_line(ctx: Context, event: OutcomeEvent, outcome: Outcome, salon: Salon,
+                zone: ZoneInfo) -> str:
+    t = ctx.t
+    when = _short_day(t, event.at, zone)
+    who = event.by_user or t._("someone who has since been forgotten")
+    if event.action == "answer":
+        what = t._("answered by {who}: “{text}”").format(
+            who=who, text=escape_markup(shorten(event.text or "", SHORT_TEXT)))
+    else:
+        what = t._("now {status}, set by {who}").format(
+            status=status_name(t, event.status), who=who)
+        if event.text:
+            what += " " + t._("(reason: “{text}”)").format(
+                text=escape_markup(shorten(event.text, SHORT_TEXT)))
+    return f"- {when} · **{outcome.ref}** ({salon_label(t, salon)}): {what}"
+
+
+async def digest(command: ParsedCommand, ctx: Context) -> Reply:
+    t = ctx.t
+    zone = _zone(ctx)
+    now = ctx.clock.now()
+    first = read_since(ctx, command.args)
+    if first is None:
+        since = now - timedelta(days=DIGEST_DAYS)
+    else:
+        since = datetime.combine(first, time(0), zone)
+    session = ctx.session
+    opened = [f"- {salon_label(t, s)} ({_short_day(t, s.created_at, zone)})"
+              for s in session.scalars(select(Salon).where(Salon.created_at >= since)
+                                       .order_by(Salon.created_at, Salon.id))]
+    closed = [f"- {salon_label(t, s)} ({_short_day(t, s.closed_at, zone)})"
+              for s in session.scalars(select(Salon).where(Salon.closed_at >= since)
+                                       .order_by(Salon.closed_at, Salon.id))
+              if s.closed_at is not None]
+    submitted = []
+    changes = []
+    events = session.execute(
+        select(OutcomeEvent, Outcome, Salon).join(Outcome, OutcomeEvent.outcome_id == Outcome.id)
+        .join(Salon, Outcome.salon_id == Salon.id).where(OutcomeEvent.at >= since)
+        .order_by(OutcomeEvent.at, OutcomeEvent.id)).all()
+    for event, outcome, salon in events:
+        if event.action == "submitted":
+            submitted.append(
+                f"- {_short_day(t, event.at, zone)} · **{outcome.ref}** "
+                f"({salon_label(t, salon)}, {kind_name(t, outcome.kind)}): "
+                f"{escape_markup(shorten(outcome.text, SHORT_TEXT))} · "
+                + t._("now: {state}").format(state=state_words(ctx, outcome, salon)))
+        else:
+            changes.append(_event_line(ctx, event, outcome, salon, zone))
+    exports = []
+    for record in session.scalars(select(ExportRecord).where(ExportRecord.created_at >= since)
+                                  .order_by(ExportRecord.created_at, ExportRecord.id)):
+        who = record.by_user or t._("someone at the command line")
+        line = f"- {_short_day(t, record.created_at, zone)} · " + t._(
+            "{format} export by {who}").format(format=record.format, who=who)
+        if record.since is not None:
+            line += " · " + t._("covering what happened since {date}").format(
+                date=_short_day(t, record.since, zone))
+        if record.salon_id is not None:
+            line += " · " + t._("only salon #{id}").format(id=record.salon_id)
+        line += " · " + t.ngettext("{n} row exported", "{n} rows exported",
+                                   record.rows).format(n=record.rows)
+        exports.append(line)
+    lines = [t._("**What happened since {date}:**").format(
+        date=format_date(since.astimezone(zone), format="long", locale=t.locale))]
+    lines += _part(t, t._("Salons opened"), opened)
+    lines += _part(t, t._("Salons closed"), closed)
+    lines += _part(t, t._("Meetings held"), _meeting_lines(ctx, since, now))
+    lines += _part(t, t._("Outcomes sent to the municipality"), submitted)
+    lines += _part(t, t._("Answers and status changes"), changes)
+    lines += _part(t, t._("Exports made"), exports)
+    if len(lines) == 1:
+        lines.append(t._("Nothing happened in this period."))
+    return Reply("\n".join(lines))
+
+
+def register(registry: Registry) -> None:
+    staff = {"scope": Scope.STAFF_ROOM, "permission": Permission.STAFF}
+    registry.add(CommandSpec(
+        name="respond", handler=respond,
+        usage=N_("{prefix} respond <outcome, like U-12> \"<answer>\""),
+        summary=N_("Answers a salon's outcome; the answer is posted in the salon"),
+        aliases={"da": ("besvar",), "nb": ("besvar",), "sv": ("besvara",)}, **staff,
+    ))
+    registry.add(CommandSpec(
+        name="status", handler=set_status,
+        usage=N_("{prefix} status <outcome, like U-12> received|in-progress|answered|declined "
+                 "[\"<reason>\"]"),
+        summary=N_("Says where an outcome stands; the salon is told"),
+        aliases={"da": ("status",), "nb": ("status",), "sv": ("status",)}, **staff,
+    ))
+    registry.add(CommandSpec(
+        name="outcomes", handler=list_outcomes,
+        usage=N_("{prefix} outcomes [open|all]"),
+        summary=N_("Lists the outcomes that wait for an answer (or all of them)"),
+        aliases={"da": ("resultater",), "nb": ("resultater",), "sv": ("resultaten",)}, **staff,
+    ))
+    registry.add(CommandSpec(
+        name="salons", handler=list_salons,
+        usage=N_("{prefix} salons"),
+        summary=N_("Lists the open salons: who takes part, the next meeting, open outcomes"),
+        aliases={"da": ("saloner",), "nb": ("salonger",), "sv": ("salonger",)}, **staff,
+    ))
+    registry.add(CommandSpec(
+        name="digest", handler=digest,
+        usage=N_("{prefix} digest [since <date>]"),
+        summary=N_("What happened in the salons lately (the last 7 days, or since a date)"),
+        aliases={"da": ("overblik",), "nb": ("oversikt",), "sv": ("översikt",)}, **staff,
+    ))
