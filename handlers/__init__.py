@@ -19,14 +19,16 @@ def build_registry() -> Registry:
         meetings,
         membership,
         minutes,
+        outcomes,
         privacy,
         rsvp,
         salons,
+        staff,
         summary,
     )
 
     registry = Registry()
     for area in (general, salons, membership, meetings, rsvp, findtime, calendar, consent,
-                 capture, items, summary, minutes, privacy):
+                 capture, items, summary, minutes, privacy, outcomes, staff):
         area.register(registry)
     return registry
