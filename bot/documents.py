@@ -170,7 +170,10 @@ def _html_table(body: list[Any]) -> str:
     out.append("<tbody>")
     for row in rows:
         cells = [f'<th scope="row">{_html_line(row[0])}</th>'] if row else []
-        cells += [f"<td>{_html_line(cell)}</td>" for cell in row[1:]]
+        # Each cell says its column, so a narrow screen can show a row as a card.
+        cells += [f'<td data-label="{html.escape(clean(name), quote=True)}">'
+                  f"{_html_line(cell)}</td>"
+                  for name, cell in zip(head[1:], row[1:], strict=False)]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)

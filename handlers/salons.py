@@ -33,6 +33,7 @@ from handlers.describe import (
     salon_label,
 )
 from handlers.refs import BadReference, find_salon
+from handlers.report import final_report
 
 log = logging.getLogger("salonbot.handlers.salons")
 
@@ -347,7 +348,7 @@ async def set_topic(command: ParsedCommand, ctx: Context) -> Reply:
     return Reply(t._("The salon's topic is now: {topic}").format(topic=escape_markup(topic)))
 
 
-async def close_salon(command: ParsedCommand, ctx: Context) -> Reply:
+async def close_salon(command: ParsedCommand, ctx: Context) -> list[Reply]:
     t = ctx.t
     salon = salon_of(ctx)
     if not salon.is_open:
@@ -371,7 +372,8 @@ async def close_salon(command: ParsedCommand, ctx: Context) -> Reply:
     if statement:
         lines.append(t._("Closing statement: {statement}").format(
             statement=escape_markup(statement)))
-    return Reply("\n".join(lines))
+    # The final report follows the closing reply: stored, posted here, told to the staff.
+    return [Reply("\n".join(lines)), *final_report(ctx, salon)]
 
 
 def register(registry: Registry) -> None:

@@ -1,0 +1,124 @@
+"""The final report ``close`` writes: built by ``bot.exports.report`` (the same report the
+Markdown and HTML exports hold), stored as a ``FinalReport`` row, posted in the salon in the
+salon's language and announced in the staff room in the staff room's language.
+
+People appear as in the exports: by name only with ``consent named``, otherwise under the
+installation's stable pseudonym (``P-…``), so a case worker who reads the report and then
+the exported tables follows the same person across both.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.context import Context
+from bot.db import RoomSetting, Salon
+from bot.db.models import FinalReport
+from bot.documents import Block, to_markdown, to_source
+from bot.exports.people import People
+from bot.exports.report import (
+    Layout,
+    SalonReport,
+    build,
+    counts_words,
+    in_room_cut,
+    kind_words,
+    outcome_blocks,
+    overview_blocks,
+    report_blocks,
+    report_title,
+    role_counts,
+    salon_name,
+    status_words,
+)
+from bot.i18n import translator
+from bot.replies import Attachment, Reply, escape_markup
+from bot.summariser.text import shorten
+from handlers.describe import room_link
+
+MARKDOWN: Final = "text/markdown"
+#: A Matrix event holds at most 64 KiB; a report longer than this in the room is posted as
+#: its overview and outcomes, with the whole report attached.
+ROOM_LIMIT: Final = 24_000
+OUTCOME_TEXT: Final = 200
+
+
+def report_language(ctx: Context, salon: Salon) -> str:
+    return salon.language or ctx.config.bot.default_language
+
+
+def staff_language(ctx: Context) -> str:
+    """The staff room's own setting, else the municipality's default language."""
+    setting = ctx.session.get(RoomSetting, ctx.staff_room_id) if ctx.staff_room_id else None
+    return setting.language if setting and setting.language else \
+        ctx.config.bot.default_language
+
+
+def final_report(ctx: Context, salon: Salon) -> list[Reply]:
+    """Writes and stores the report of a salon that has just been closed; the replies post it
+    in the salon and announce it in the staff room (if there is one)."""
+    now = ctx.clock.now()
+    people = People.of(ctx.session, now)
+    lang = report_language(ctx, salon)
+    t = translator(lang)
+    zone = ZoneInfo(salon.timezone or ctx.config.bot.timezone)
+    report = build(ctx.session, salon, people, now, lang=lang)
+    full = report_blocks(report, Layout(t, zone))
+    posted = to_source(report_blocks(report, Layout(t, zone, in_room=True)))
+    attach = in_room_cut(report)
+    if len(posted) > ROOM_LIMIT:
+        attach = True
+        short: list[Block] = [["title", report_title(t, report)]]
+        short += overview_blocks(report, Layout(t, zone))
+        short += outcome_blocks(report, Layout(t, zone, in_room=True))
+        posted = shorten_source(to_source(short))
+    source = to_source(full)
+    stored = ctx.session.scalar(select(FinalReport).where(FinalReport.salon_id == salon.id))
+    if stored is None:
+        ctx.session.add(FinalReport(salon_id=salon.id, language=lang, source=source,
+                                    created_at=now))
+    else:
+        stored.language, stored.source, stored.created_at = lang, source, now
+    replies = [Reply(posted)]
+    if attach:
+        replies.append(Reply(
+            t._("The whole final report as Markdown, with every item in full."),
+            attachment=Attachment(f"final-report-salon-{salon.id}.md", MARKDOWN,
+                                  to_markdown(full).encode())))
+    if ctx.staff_room_id:
+        replies.append(Reply(staff_announcement(ctx, salon, report), room_id=ctx.staff_room_id))
+    return replies
+
+
+def shorten_source(source: str) -> str:
+    if len(source) <= ROOM_LIMIT:
+        return source
+    return source[:ROOM_LIMIT].rsplit("\n", 1)[0] + "\n…"
+
+
+def staff_announcement(ctx: Context, salon: Salon, report: SalonReport) -> str:
+    t = translator(staff_language(ctx))
+    lines = [t._("**{salon} has been closed**, and its final report is written.").format(
+        salon=escape_markup(salon_name(t, report))),
+        t._("The salon's room: {link}").format(link=room_link(ctx, salon))]
+    if report.closing_statement:
+        lines.append(t._("Closing statement: {statement}").format(
+            statement=escape_markup(report.closing_statement)))
+    lines.append(t._("Took part: {roles}.").format(roles=role_counts(t, report.by_role)))
+    lines.append(t._("In numbers:") + " " + counts_words(t, report))
+    waiting = report.open_outcomes
+    if waiting:
+        lines.append(t.ngettext("**{n} outcome still waits for an answer:**",
+                                "**{n} outcomes still wait for an answer:**",
+                                len(waiting)).format(n=len(waiting)))
+        lines += [f"- **{o.ref}** ({kind_words(t, o.kind)}; {status_words(t, o.status)}): "
+                  + escape_markup(shorten(o.text, OUTCOME_TEXT)) for o in waiting]
+        lines.append(t._("Answer one with {prefix} respond {ref} \"text\".").format(
+            prefix=ctx.prefix, ref=waiting[0].ref))
+    lines.append(t._("Export the report with {prefix} export html --salon #{id} (a web page) "
+                     "or {prefix} export md --salon #{id} (Markdown).").format(
+        prefix=ctx.prefix, id=salon.id))
+    return "\n".join(lines)
