@@ -215,12 +215,14 @@ def _age(ctx: Context, t: Translator, outcome: Outcome) -> str:
     days = max(0, (now - outcome.created_at).days)
     parts = [t.ngettext("{n} day old", "{n} days old", days).format(n=days)]
     if not outcome.is_settled:
-        left = (deadline(ctx, outcome) - now)
-        if left >= timedelta(0):
+        left = deadline(ctx, outcome) - now
+        if left > timedelta(0):
             n = left.days
             parts.append(t.ngettext("{n} day left", "{n} days left", n).format(n=n))
+        elif (-left).days == 0:
+            parts.append(t._("**the answer is due today**"))
         else:
-            n = max(1, (-left).days)
+            n = (-left).days
             parts.append(t.ngettext("**{n} day overdue**", "**{n} days overdue**", n).format(
                 n=n))
     return ", ".join(parts)
