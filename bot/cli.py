@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Config, ConfigError, load_config
+from bot.exports.cli import add_parser as add_export
 from bot.i18n import Translator, normalise_language, translator
 from bot.summariser.cli import add_parser as add_summarise
 
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     add_summarise(sub)
+    add_export(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ def build_registry() -> Registry:
         calendar,
         capture,
         consent,
+        exports,
         findtime,
         general,
         items,
@@ -29,6 +30,7 @@ def build_registry() -> Registry:
 
     registry = Registry()
     for area in (general, salons, membership, meetings, rsvp, findtime, calendar, consent,
-                 capture, items, summary, minutes, privacy, outcomes, staff):
+                 capture, items, summary, minutes, privacy, outcomes, staff,
+                 exports):
         area.register(registry)
     return registry

@@ -1,0 +1,163 @@
+"""``export csv|xlsx|json|md|html|ics [since <date>] [--salon <ref>]`` in the staff room.
+
+The same export as ``salonbot export`` (``bot.exports.run.run_export``, one code path),
+written into a temporary folder and uploaded into the staff room (encrypted where the room
+is): the file itself, or a ZIP where the export is several files (the CSV tables with their
+``datapackage.json``, the pages of the static site). The export is logged with the staff
+member and listed in ``digest``. The files are in the municipality's default language
+(``bot.default_language``); the reply is in the reader's.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from datetime import datetime, time
+from pathlib import Path
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
+from bot.context import Context
+from bot.exports.options import FORMATS, ExportOptions, read_since
+from bot.exports.run import ExportResult, run_export
+from bot.i18n import N_
+from bot.parser import ParsedCommand
+from bot.replies import Attachment, Reply, escape_markup
+from handlers.refs import BadReference, find_salon
+
+SINCE_WORDS: Final = frozenset({"since", "siden", "sedan", "fra", "från", "from"})
+
+MIMETYPES: Final = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ics": "text/calendar",
+    ".md": "text/markdown",
+    ".html": "text/html",
+    ".zip": "application/zip",
+}
+
+
+def _formats(ctx: Context) -> str:
+    return ctx.t._("Write the format: {formats}. For example: {prefix} {verb} csv, or "
+                   "{prefix} {verb} xlsx since 2026-03-01 --salon #12.").format(
+        formats=", ".join(FORMATS), prefix=ctx.prefix,
+        verb=_verb(ctx))
+
+
+def _verb(ctx: Context) -> str:
+    spec = ctx.registry.resolve("export")
+    return spec.name_in(ctx.lang) if spec is not None else "export"
+
+
+def _since(ctx: Context, words: tuple[str, ...]) -> datetime | None:
+    """``since <date>``: an ISO date (midnight in the municipality's zone) or time, or the
+    words the digest reads (``1 March``, ``Monday``)."""
+    if not words:
+        return None
+    if words[0].casefold() not in SINCE_WORDS:
+        raise UsageError(ctx.t._("I don't know what “{text}” means here.").format(
+            text=escape_markup(" ".join(words))) + " " + _formats(ctx))
+    text = " ".join(words[1:]).strip()
+    if not text:
+        raise UsageError(ctx.t._("Write the date after “since”.") + " " + _formats(ctx))
+    zone = ctx.config.bot.timezone
+    try:
+        return read_since(text, zone)
+    except ValueError:
+        pass
+    try:
+        from handlers.staff import read_since as read_day  # the digest's words for a day
+
+        day = read_day(ctx, ("since", *words[1:]))
+    except (ImportError, UsageError):
+        day = None
+    if day is None:
+        raise UsageError(ctx.t._("“{text}” is not a date I can read for sure.").format(
+            text=escape_markup(text)) + " " + _formats(ctx))
+    return datetime.combine(day, time(0), ZoneInfo(zone))
+
+
+def _bundle(result: ExportResult, folder: Path, stamp: str) -> Attachment:
+    """The one file, or a ZIP of them all (folders kept, as the site links its pages)."""
+    if len(result.files) == 1:
+        [path] = result.files
+        return Attachment(filename=path.name, mimetype=MIMETYPES.get(path.suffix,
+                                                                     "application/octet-stream"),
+                          data=path.read_bytes())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in result.files:
+            archive.write(path, path.relative_to(folder).as_posix())
+    name = f"salonbot-export-{stamp}-{result.format}.zip"
+    return Attachment(filename=name, mimetype=MIMETYPES[".zip"], data=buffer.getvalue())
+
+
+def _what(ctx: Context, result: ExportResult, options: ExportOptions, salon_ref: str | None,
+          since_text: str | None) -> str:
+    t = ctx.t
+    lines = [t.ngettext("**The export as {format}**: {rows} row.",
+                        "**The export as {format}**: {rows} rows.", result.total).format(
+        format=result.format, rows=result.total)]
+    if result.rows:
+        lines.append(t._("Tables: {counts}.").format(
+            counts=", ".join(f"{name} {n}" for name, n in result.rows.items())))
+    if salon_ref:
+        lines.append(t._("Only the salon {ref}.").format(ref=escape_markup(salon_ref)))
+    if since_text:
+        lines.append(t._("Only what was created or changed since {date}.").format(
+            date=escape_markup(since_text)))
+    lines.append(t._("People appear under pseudonyms (P-…) unless they chose to be named "
+                     "(consent named); messages only of those who consent and within the "
+                     "retention period. The export is logged."))
+    return "\n".join(lines)
+
+
+async def export_command(command: ParsedCommand, ctx: Context) -> Reply:
+    t = ctx.t
+    if not command.args:
+        raise UsageError(_formats(ctx))
+    fmt = command.args[0].casefold().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(t._("“{value}” is not an export format.").format(
+            value=escape_markup(command.args[0])) + " " + _formats(ctx))
+    since = _since(ctx, tuple(command.args[1:]))
+    ref = command.option("salon")
+    salon_id = None
+    if isinstance(ref, str):
+        try:
+            salon = await find_salon(ctx.session, ctx.rooms, ref)
+        except BadReference:
+            raise UsageError(t._("“{ref}” is no salon reference: write its number (#12) or "
+                                 "its room alias.").format(ref=escape_markup(ref))) from None
+        if salon is None:
+            raise Refusal(t._("There is no salon {ref}.").format(ref=escape_markup(ref)))
+        salon_id = salon.id
+    bot = ctx.config.bot
+    options = ExportOptions(format=fmt, since=since, salon_id=salon_id,
+                            language=bot.default_language, timezone=bot.timezone,
+                            retention_days=ctx.config.privacy.retention_days,
+                            server=ctx.bot_user_id.split(":", 1)[-1])
+    now = ctx.clock.now()
+    with tempfile.TemporaryDirectory(prefix="salonbot-export-") as tmp:
+        folder = Path(tmp)
+        result = run_export(ctx.session, options, folder, by_user=ctx.sender, via="staff-room",
+                            now=now)
+        attachment = _bundle(result, folder, now.date().isoformat())
+    since_text = " ".join(command.args[2:]) if since is not None else None
+    return Reply(_what(ctx, result, options, ref if isinstance(ref, str) else None,
+                       since_text), attachment=attachment)
+
+
+def register(registry: Registry) -> None:
+    registry.add(CommandSpec(
+        name="export", handler=export_command,
+        usage=N_("{prefix} export csv|xlsx|json|md|html|ics [since <date>] [--salon <ref>]"),
+        summary=N_("Sends the salons' data as a file: tables, a report or a calendar"),
+        scope=Scope.STAFF_ROOM, permission=Permission.STAFF,
+        aliases={"da": ("eksport", "eksporter"), "nb": ("eksport", "eksporter"),
+                 "sv": ("exportera",)},
+        value_options=frozenset({"salon"}),
+    ))

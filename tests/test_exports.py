@@ -1,0 +1,531 @@
+"""Exports as the municipality opens them: each format from the command line
+(``salonbot export``, through ``bot.cli.main``) and from the staff room (``export``), on a
+database filled through the real handlers (``ChatSession``), on SQLite and PostgreSQL.
+
+What a case worker or an open-data tool notices is asserted: the files and what the command
+prints, a byte-order mark and CRLF, a Data Package that ``frictionless`` finds valid with its
+CSVs, no cell a spreadsheet runs as a formula (the XLSX read back with openpyxl), real
+dates, people under the same pseudonym in two exports and by name only with ``consent
+named``, no text of someone who does not consent, none beyond retention, and the log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from chat_helpers import ANNA, BJORN, CARL, DORTHE, chat_config_with, open_salon
+from sqlalchemy import select, update
+
+from bot.chat import ChatSession
+from bot.cli import main
+from bot.clock import FixedClock
+from bot.db import (
+    ExportRecord,
+    Outcome,
+    OutcomeEvent,
+    RecordedMessage,
+    Salon,
+)
+from handlers import build_registry
+
+ERIK = "@erik:example.org"  # says yes, writes, then withdraws
+CASE = "@case.worker:example.org"  # staff, not named
+#: The export runs at the real time; the salon happened two days before.
+NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+TABLES = ("salons", "members", "meetings", "rsvps", "items", "outcomes", "outcome_events",
+          "summaries", "messages")
+INJECTIONS = ('=HYPERLINK("http://x","y")', "+cmd", "@SUM(A1)", "-2+3", "\tskjult")
+BJORN_SAYS = "Jeg synes @carl:example.org har ret om skolen"
+ERIK_SAYS = "Erik mener noget, han senere trækker tilbage"
+OLD_TEXT = "En meget gammel besked om legepladsen"
+
+
+@dataclass
+class Populated:
+    url: str
+    config: Path
+    room: str
+    salon_id: int
+
+
+def _config(tmp_path: Path, url: str, **privacy: Any) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({
+        "matrix": {"homeserver": "https://matrix.example.org", "user_id": "@salonbot:example.org",
+                   "access_token": "x"},
+        "bot": {"default_language": "da", "timezone": "Europe/Copenhagen", "staff": [CASE]},
+        "database": {"url": url},
+        "privacy": {"retention_days": 180, **privacy},
+    }), encoding="utf-8")
+    return path
+
+
+async def populate(url: str) -> tuple[str, int]:
+    """A salon with a named host (Anna), a pseudonymous participant (Bjørn), one who never
+    consented (Carl), a named politician (Dorthe) and one who withdrew (Erik); a meeting
+    with answers, minutes with messages, items (formula attempts among them), a summary,
+    and outcomes with a staff answer."""
+    clock = FixedClock(NOW)
+    chat = ChatSession(url, chat_config_with(bot={"staff": [CASE]}), registry=build_registry(),
+                       clock=clock)
+    try:
+        room = await open_salon(chat, '!salon åbn "Ny legeplads"', guests=(BJORN, CARL, ERIK))
+        await chat.say(ANNA, room, f"!salon inviter {DORTHE} som politiker")
+        await chat.join(DORTHE, room)
+        for person, level in ((ANNA, "navn"), (BJORN, "ja"), (DORTHE, "navn"), (ERIK, "ja")):
+            await chat.say(person, room, f"!salon samtykke {level}")
+        await chat.say(ANNA, room, '!salon planlæg i morgen kl. 19 sted "Biblioteket"')
+        await chat.say(ANNA, room, '!salon planlæg om en uge kl. 19 : "Aflyst møde"')
+        await chat.say(ANNA, room, "!salon aflys 2")
+        for person in (BJORN, CARL, DORTHE):
+            await chat.say(person, room, "!salon rsvp ja 1")
+        await chat.say(ANNA, room, "!salon start 1")
+        for person, text in ((ANNA, "Velkommen til alle"), (BJORN, BJORN_SAYS),
+                             (BJORN, INJECTIONS[0]),
+                             (CARL, "Carl siger noget, der ikke gemmes"), (ERIK, ERIK_SAYS),
+                             (DORTHE, OLD_TEXT), (DORTHE, "Kommunen kan betale for bænkene")):
+            await chat.say(person, room, text)
+            clock.advance(minutes=1)
+        for text in INJECTIONS[1:4]:
+            await chat.say(BJORN, room, f"!salon idé {text}")
+        await chat.say(ANNA, room, f"!salon handling {BJORN} tegn en skitse inden fredag")
+        await chat.say(ANNA, room, "!salon slut")
+        await chat.say(ANNA, room, "!salon resumé")
+        await chat.say(ERIK, room, "!salon samtykke nej")
+        with chat.db.session(write=True) as session:
+            salon_id = session.scalar(select(Salon.id).where(Salon.room_id == room))
+            assert salon_id is not None
+            # Dorthe's first message is older than the retention period (the sweep has not
+            # run yet): its text must not be exported.
+            session.execute(update(RecordedMessage).where(RecordedMessage.body == OLD_TEXT)
+                            .values(sent_at=NOW - timedelta(days=400)))
+            outcome = Outcome(salon_id=salon_id, kind="proposal", text=INJECTIONS[0],
+                              status="answered", answer=f"Vi ser på det, {BJORN}",
+                              created_by=ANNA, created_at=NOW, answered_at=NOW, updated_at=NOW)
+            outcome.events = [
+                OutcomeEvent(action="submitted", status="submitted", by_user=ANNA,
+                             by_role="host", at=NOW),
+                OutcomeEvent(action="answer", status="answered", text=INJECTIONS[4],
+                             by_user=CASE, by_role="staff", at=NOW)]
+            session.add(outcome)
+            session.add(Outcome(salon_id=salon_id, kind="question", text="Hvornår?",
+                                created_by=BJORN, created_at=NOW, updated_at=NOW))
+        return room, salon_id
+    finally:
+        chat.close()
+
+
+@pytest.fixture
+async def populated(db_url: str, tmp_path: Path) -> Populated:
+    room, salon_id = await populate(db_url)
+    return Populated(db_url, _config(tmp_path, db_url), room, salon_id)
+
+
+@pytest.fixture
+async def sqlite_populated(tmp_path: Path) -> Populated:
+    url = f"sqlite:///{tmp_path / 'salonbot.db'}"
+    room, salon_id = await populate(url)
+    return Populated(url, _config(tmp_path, url), room, salon_id)
+
+
+def export(capsys: pytest.CaptureFixture[str], populated: Populated, out: Path,
+           *args: str) -> str:
+    capsys.readouterr()
+    code = main(["export", "-c", str(populated.config), "--out", str(out), *args])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured.out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def all_text(folder: Path) -> str:
+    """Everything the export wrote, as text (an XLSX unpacked)."""
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                parts += [archive.read(n).decode("utf-8") for n in archive.namelist()]
+        elif path.is_file():
+            parts.append(path.read_text(encoding="utf-8-sig"))
+    return "\n".join(parts)
+
+
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALONBOT_LANG", "en")
+
+
+# ------------------------------------------------------------------------------ CSV
+
+
+async def test_csv_is_one_file_per_table_with_a_valid_data_package(
+        populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import frictionless
+
+    english(monkeypatch)
+    out = tmp_path / "csv"
+    printed = export(capsys, populated, out, "--format", "csv")
+    assert printed.startswith("Exported ") and f"as csv into {out}:" in printed
+    assert "salons 1, members 5, meetings 2, rsvps 3, items 4, outcomes 2, " \
+           "outcome_events 2, summaries 1, messages 6" in printed, printed
+    assert "pseudonyms" in printed
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{t}.csv" for t in TABLES] + ["datapackage.json"])
+    for table in TABLES:
+        raw = (out / f"{table}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), f"{table}.csv has a byte-order mark"
+        assert raw.count(b"\r\n") >= 1 and raw.replace(b"\r\n", b"").count(b"\n") == \
+            raw.count(b'\n') - raw.count(b"\r\n"), table
+    header = (out / "salons.csv").read_bytes()[3:].split(b"\r\n")[0]
+    assert header == (b"id,room_id,title,topic,is_public,status,language,timezone,created_by,"
+                      b"created_at,closed_at,closing_statement")
+    [salon] = read_csv(out / "salons.csv")
+    assert salon["title"] == "Ny legeplads"
+    assert salon["created_by"] == "'" + ANNA, "a Matrix id starts with @: neutralised too"
+    assert salon["is_public"] == "false"
+    assert datetime.fromisoformat(salon["created_at"].replace("Z", "+00:00")) == NOW
+    assert "æ" in (out / "messages.csv").read_text(encoding="utf-8-sig")
+
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "tabular-data-package" and package["schema_version"] == "1"
+    assert package["name"] and package["title"] and package["created"]
+    assert [r["name"] for r in package["resources"]] == list(TABLES)
+    for resource in package["resources"]:
+        fields = resource["schema"]["fields"]
+        assert all(f["type"] and f["description"] for f in fields), resource["name"]
+        assert resource["schema"]["primaryKey"] == ["id"]
+    rsvps = next(r for r in package["resources"] if r["name"] == "rsvps")
+    assert {"fields": "meeting_id", "reference": {"resource": "meetings", "fields": "id"}} in \
+        rsvps["schema"]["foreignKeys"]
+    report = frictionless.validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+async def test_frictionless_notices_a_broken_file(sqlite_populated: Populated, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The validation above is real: a text in a number column fails it."""
+    import frictionless
+
+    out = tmp_path / "csv"
+    export(capsys, sqlite_populated, out, "--format", "csv")
+    path = out / "rsvps.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    lines[1] = b"x" + lines[1]
+    path.write_bytes(b"\r\n".join(lines))
+    assert not frictionless.validate(str(out / "datapackage.json")).valid
+
+
+async def test_no_cell_starts_a_formula_in_csv_or_xlsx(
+        sqlite_populated: Populated, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    export(capsys, sqlite_populated, tmp_path / "csv", "--format", "csv")
+    items = [row["text"] for row in read_csv(tmp_path / "csv" / "items.csv")]
+    assert items[:3] == ["'" + text for text in INJECTIONS[1:4]], items
+    messages = [row["text"] for row in read_csv(tmp_path / "csv" / "messages.csv")]
+    assert "'" + INJECTIONS[0] in messages
+    [outcome, _] = read_csv(tmp_path / "csv" / "outcomes.csv")
+    assert outcome["text"] == "'" + INJECTIONS[0]
+    events = read_csv(tmp_path / "csv" / "outcome_events.csv")
+    assert events[1]["text"] == "'" + INJECTIONS[4], "a tab at the start is neutralised"
+    for path in (tmp_path / "csv").glob("*.csv"):
+        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"),
+                                          newline="")):
+            assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), \
+                (path.name, row)
+    # A number stays a number: minus one is not neutralised into text.
+    meetings = read_csv(tmp_path / "csv" / "meetings.csv")
+    assert meetings[0]["number"] == "1" and meetings[0]["sequence"] == "0"
+
+    export(capsys, sqlite_populated, tmp_path / "xlsx", "--format", "xlsx")
+    book = openpyxl.load_workbook(tmp_path / "xlsx" / "salonbot-export.xlsx")
+    assert book.sheetnames == list(TABLES)
+    seen = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), \
+                        (sheet.title, cell.coordinate, cell.value)
+                    seen.append(cell.value)
+    for text in INJECTIONS:
+        assert "'" + text in seen, text
+
+
+async def test_xlsx_has_a_bold_frozen_header_real_dates_and_widths(
+        sqlite_populated: Populated, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    out = tmp_path / "xlsx"
+    printed = export(capsys, sqlite_populated, out, "--format", "xlsx")
+    assert str(out / "salonbot-export.xlsx") in printed
+    book = openpyxl.load_workbook(out / "salonbot-export.xlsx")
+    sheet = book["meetings"]
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["id", "salon_id", "number"]
+    assert all(c.font.bold for c in sheet[1])
+    starts = sheet.cell(row=2, column=header.index("starts_at") + 1).value
+    assert isinstance(starts, datetime), "a real date, not text"
+    tomorrow = (NOW + timedelta(days=1)).astimezone(
+        __import__("zoneinfo").ZoneInfo("Europe/Copenhagen"))
+    assert (starts.date(), starts.hour) == (tomorrow.date(), 19), "local time, as planned"
+    assert sheet.cell(row=2, column=header.index("capacity") + 1).value is None
+    assert sheet.column_dimensions["E"].width >= 10
+    items = book["items"]
+    due = items.cell(row=5, column=[c.value for c in items[1]].index("due") + 1).value
+    assert isinstance(due, datetime)
+
+
+async def test_json_is_one_document_with_the_same_tables(
+        populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "json"
+    export(capsys, populated, out, "--format", "json")
+    document = json.loads((out / "salonbot-export.json").read_text(encoding="utf-8"))
+    assert document["schema_version"] == "1"
+    assert list(document["tables"]) == list(TABLES)
+    meetings = document["tables"]["meetings"]
+    assert [f["name"] for f in meetings["fields"]][:3] == ["id", "salon_id", "number"]
+    assert all(f["description"] for f in meetings["fields"])
+    assert [m["status"] for m in meetings["rows"]] == ["scheduled", "cancelled"]
+    assert meetings["rows"][0]["place"] == "Biblioteket"
+    assert isinstance(meetings["rows"][0]["id"], int)
+    items = document["tables"]["items"]["rows"]
+    assert items[0]["text"] == INJECTIONS[1], "JSON is read by programs: text as written"
+    assert document["tables"]["rsvps"]["rows"][0]["waitlisted"] is False
+
+
+async def test_ics_has_every_meeting_with_stable_uids(
+        sqlite_populated: Populated, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import icalendar
+
+    out = tmp_path / "ics"
+    export(capsys, sqlite_populated, out, "--format", "ics")
+    calendar = icalendar.Calendar.from_ical((out / "salonbot-meetings.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == ["salonbot-meeting-1@example.org",
+                                               "salonbot-meeting-2@example.org"]
+    assert [str(e["STATUS"]) for e in events] == ["CONFIRMED", "CANCELLED"]
+    assert int(events[1]["SEQUENCE"]) >= 1
+    assert calendar.walk("VTIMEZONE"), "the zone is in the file"
+    assert "Ny legeplads" in str(events[0]["SUMMARY"])
+
+
+# --------------------------------------------------------------------------- people
+
+
+async def test_pseudonyms_are_stable_and_names_only_with_consent_named(
+        populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export(capsys, populated, tmp_path / "a", "--format", "csv")
+    export(capsys, populated, tmp_path / "b", "--format", "csv")
+    first = read_csv(tmp_path / "a" / "members.csv")
+    second = read_csv(tmp_path / "b" / "members.csv")
+    assert [m["person"] for m in first] == [m["person"] for m in second], "stable"
+    shown = {m["consent"]: m["person"] for m in first}
+    by_level = {(m["person"], m["consent"]) for m in first}
+    assert ("'" + ANNA, "named") in by_level and ("'" + DORTHE, "named") in by_level
+    pseudonyms = [m["person"] for m in first if m["consent"] != "named"]
+    assert len(pseudonyms) == 3 and all(p.startswith("P-") and len(p) == 12
+                                        for p in pseudonyms), shown
+    assert len(set(pseudonyms)) == 3
+    bjorn = next(m["person"] for m in first if m["consent"] == "yes")
+    messages = read_csv(tmp_path / "a" / "messages.csv")
+    said = next(m for m in messages if m["person"] == bjorn)
+    carl = next(r["person"] for r in read_csv(tmp_path / "a" / "rsvps.csv")
+                if r["person"] not in (bjorn, DORTHE))
+    assert said["text"] == BJORN_SAYS.replace(CARL, carl), "an id in text is a pseudonym too"
+    events = read_csv(tmp_path / "a" / "outcome_events.csv")
+    assert [(e["by_role"], e["by_name"]) for e in events] == [("host", "'" + ANNA),
+                                                              ("staff", "")]
+
+    for fmt in ("csv", "xlsx", "json", "ics"):
+        export(capsys, populated, tmp_path / fmt, "--format", fmt)
+        written = all_text(tmp_path / fmt)
+        for person in (BJORN, CARL, ERIK, CASE):
+            assert person not in written, (fmt, person)
+            assert person.split(":")[0].lstrip("@") + ":example" not in written, (fmt, person)
+    assert ANNA in all_text(tmp_path / "csv"), "the named host is named"
+
+
+async def test_no_text_without_consent_nor_beyond_retention(
+        populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in ("csv", "xlsx", "json"):
+        export(capsys, populated, tmp_path / fmt, "--format", fmt)
+        written = all_text(tmp_path / fmt)
+        assert "Carl siger noget" not in written, "never recorded"
+        assert ERIK_SAYS not in written, (fmt, "withdrawn: blank")
+        assert OLD_TEXT not in written, (fmt, "beyond retention: blank")
+        assert "Kommunen kan betale for bænkene" in written, fmt
+    messages = read_csv(tmp_path / "csv" / "messages.csv")
+    assert len(messages) == 6, "the rows stay (counts, times), only the text goes"
+    blank = [m for m in messages if not m["text"]]
+    assert len(blank) == 2
+    [summary] = read_csv(tmp_path / "csv" / "summaries.csv")
+    assert summary["text"] == "", "it drew on the words of Erik, who withdrew"
+    assert summary["method"]
+
+
+async def test_every_export_is_logged(populated: Populated, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.db import Database
+
+    export(capsys, populated, tmp_path / "a", "--format", "csv")
+    export(capsys, populated, tmp_path / "b", "--format", "json", "--since", "2020-01-01",
+           "--salon", f"#{populated.salon_id}")
+    database = Database(populated.url)
+    try:
+        with database.session() as session:
+            records = list(session.scalars(select(ExportRecord).order_by(ExportRecord.id)))
+    finally:
+        database.dispose()
+    assert [(r.via, r.format, r.by_user, r.salon_id) for r in records] == [
+        ("command-line", "csv", None, None), ("command-line", "json", None, populated.salon_id)]
+    assert records[0].rows == 26 and records[0].since is None
+    assert records[1].since == datetime(2019, 12, 31, 23, tzinfo=UTC), "midnight in Copenhagen"
+    assert abs(records[0].created_at - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+async def test_since_and_salon_filter_the_rows(
+        sqlite_populated: Populated, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    printed = export(capsys, sqlite_populated, tmp_path / "later", "--format", "csv",
+                     "--since", tomorrow)
+    later = tmp_path / "later"
+    assert all(not read_csv(later / f"{t}.csv") for t in TABLES), printed
+    package = json.loads((later / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["since"].startswith(tomorrow[:8])
+    assert all("foreignKeys" not in r["schema"] for r in package["resources"]), \
+        "a delta may refer to rows of an earlier export"
+    export(capsys, sqlite_populated, tmp_path / "one", "--format", "csv", "--salon",
+           sqlite_populated.room)
+    assert len(read_csv(tmp_path / "one" / "members.csv")) == 5
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "pdf"], "“pdf” is not an export format: use one of csv, xlsx, json, md, "
+                          "html, ics."),
+    (["--format", "csv", "--since", "last year"], "“last year” is not a date"),
+    (["--format", "csv", "--salon", "#99"], "There is no salon #99."),
+    (["--format", "csv", "--salon", "Ny legeplads"], "names no salon this command can find"),
+])
+async def test_bad_input_is_one_line_and_exit_2(
+        sqlite_populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+    english(monkeypatch)
+    capsys.readouterr()
+    code = main(["export", "-c", str(sqlite_populated.config), "--out", str(tmp_path / "x"),
+                 *args])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+async def test_a_missing_database_or_argument_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    english(monkeypatch)
+    code = main(["export", "--format", "csv", "--out", str(tmp_path / "x"), "--db",
+                 f"sqlite:///{tmp_path / 'nothing.db'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "There is no salonbot database at" in err and err.count("\n") == 1
+    assert not (tmp_path / "nothing.db").exists(), "nothing is made by looking"
+    with pytest.raises(SystemExit) as ended:
+        main(["export", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2 and "--format" in err and err.count("\n") == 1, err
+
+
+async def test_the_danish_operator_reads_danish(sqlite_populated: Populated, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALONBOT_LANG", "da")
+    printed = export(capsys, sqlite_populated, tmp_path / "da", "--format", "json")
+    assert printed.startswith("Eksporterede ") and "pseudonym" in printed, printed
+
+
+# ----------------------------------------------------------------------- staff room
+
+
+@pytest.fixture
+async def staff_chat(tmp_path: Path) -> Iterator[tuple[ChatSession, str]]:
+    url = f"sqlite:///{tmp_path / 'salonbot.db'}"
+    await populate(url)
+    chat = ChatSession(url, chat_config_with(bot={"staff": [CASE]}), registry=build_registry(),
+                       clock=FixedClock(NOW))
+    created = await chat.rooms.create_room(name="Staff", topic=None, encrypted=True,
+                                           invite=[CASE, CARL], moderators=[])
+    chat.rooms.join(created.room_id, CASE)
+    chat.rooms.join(created.room_id, CARL)
+    chat.rooms.drain_changes()
+    chat.router.staff_room_id = created.room_id
+    yield chat, created.room_id
+    chat.close()
+
+
+async def test_staff_export_csv_is_a_zip_of_the_tables_and_the_package(
+        staff_chat: tuple[ChatSession, str], tmp_path: Path) -> None:
+    import frictionless
+
+    chat, room = staff_chat
+    turn = await chat.say(CASE, room, "!salon eksport csv")
+    [reply] = turn.replies
+    assert reply.attachment is not None, reply.body
+    assert reply.attachment.mimetype == "application/zip"
+    assert reply.attachment.filename.endswith("-csv.zip")
+    assert "Eksporten som csv" in reply.body and "salons 1" in reply.body
+    assert "pseudonym" in reply.body
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(io.BytesIO(reply.attachment.data)) as archive:
+        assert sorted(archive.namelist()) == sorted([f"{t}.csv" for t in TABLES]
+                                                    + ["datapackage.json"])
+        archive.extractall(folder)
+    assert frictionless.validate(str(folder / "datapackage.json")).valid
+    with chat.db.session() as session:
+        [record] = session.scalars(select(ExportRecord))
+        assert (record.by_user, record.via, record.format) == (CASE, "staff-room", "csv")
+
+
+async def test_staff_export_one_file_and_filters(staff_chat: tuple[ChatSession, str]) -> None:
+    chat, room = staff_chat
+    [reply] = (await chat.say(CASE, room, "!salon export xlsx since 2020-01-01 --salon #1"
+                              )).replies
+    assert reply.attachment is not None and reply.attachment.filename == "salonbot-export.xlsx"
+    assert "2020-01-01" in reply.body and "#1" in reply.body
+    [reply] = (await chat.say(CASE, room, "!salon exportera ics")).replies
+    assert reply.attachment is not None and reply.attachment.mimetype == "text/calendar"
+    assert b"salonbot-meeting-1@chat" in reply.attachment.data
+    assert b"BEGIN:VCALENDAR" in reply.attachment.data
+
+
+async def test_staff_export_refuses_others_and_bad_input(
+        staff_chat: tuple[ChatSession, str]) -> None:
+    chat, room = staff_chat
+    turn = await chat.say(CARL, room, "!salon eksport csv")
+    assert all(r.attachment is None for r in turn.replies)
+    assert "kommunens medarbejdere" in turn.text, turn.text
+    turn = await chat.say(CASE, room, "!salon eksport pdf")
+    assert all(r.attachment is None for r in turn.replies)
+    assert "“pdf”" in turn.text and "csv, xlsx, json, md, html, ics" in turn.text
+    turn = await chat.say(CASE, room, "!salon eksport csv --salon #77")
+    assert "#77" in turn.text and all(r.attachment is None for r in turn.replies)
+    with chat.db.session() as session:
+        assert list(session.scalars(select(ExportRecord))) == [], "nothing was exported"
