@@ -215,15 +215,16 @@ class SalonReport:
 
 def salon_ids(session: Session, options: ExportOptions) -> list[int]:
     """The salons an export covers: one (``--salon``) or all, and with ``since`` those with
-    anything since then (opened, closed, joined, a meeting, an item, an outcome, a summary)."""
+    anything created or changed since then (opened, closed, joined or left, a meeting, an
+    item, an outcome or a step of one, a summary). A salon's report is then whole: what came
+    before gives the new parts their sense."""
     query = select(Salon.id).order_by(Salon.id)
     if options.salon_id is not None:
         query = query.where(Salon.id == options.salon_id)
     since = options.since
     if since is not None:
         touched = [
-            select(Meeting.salon_id).where(or_(Meeting.updated_at >= since,
-                                               Meeting.starts_at >= since)),
+            select(Meeting.salon_id).where(Meeting.updated_at >= since),
             select(MinuteItem.salon_id).where(MinuteItem.created_at >= since),
             select(Outcome.salon_id).where(Outcome.updated_at >= since),
             select(Outcome.salon_id).join(OutcomeEvent).where(OutcomeEvent.at >= since),
