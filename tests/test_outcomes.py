@@ -53,6 +53,14 @@ async def make_staff_room(chat: ChatSession) -> str:
 
 
 @pytest.fixture
+def both(db_url: str, clock: FixedClock) -> Iterator[ChatSession]:
+    """The chat on SQLite and on PostgreSQL, for the tests whose queries differ most."""
+    session = ChatSession(db_url, config(), clock=clock, registry=build_registry())
+    yield session
+    session.close()
+
+
+@pytest.fixture
 async def staff_room(chat: ChatSession) -> str:
     return await make_staff_room(chat)
 
@@ -335,8 +343,8 @@ async def test_status_rules_declined_needs_a_reason_and_nothing_is_stored_twice(
 
 
 async def test_an_unanswered_outcome_is_raised_once_per_period_also_after_a_restart(
-        tmp_path: Path, clock: FixedClock) -> None:
-    chat = start_chat(tmp_path, config(), clock=clock)
+        db_url: str, clock: FixedClock) -> None:
+    chat = ChatSession(db_url, config(), clock=clock, registry=build_registry())
     staff_room = await make_staff_room(chat)
     room = await open_salon(chat)
     await chat.say(ANNA, room, '!salon resultat "Bænke ved søen"')
@@ -358,7 +366,7 @@ async def test_an_unanswered_outcome_is_raised_once_per_period_also_after_a_rest
 
     # The bot restarts: a new session on the same database runs what is due, and nothing is.
     chat.close()
-    chat = start_chat(tmp_path, config(), clock=clock)
+    chat = ChatSession(db_url, config(), clock=clock, registry=build_registry())
     chat.router.staff_room_id = staff_room
     assert (await chat.run_due()).replies == [], "the reminder of this period is not sent again"
     assert (await chat.wait("13d")).replies == []
@@ -389,7 +397,9 @@ async def test_a_reopened_outcome_is_raised_again_at_its_next_period(
 
 
 async def test_outcomes_lists_the_open_ones_with_age_and_deadline_and_all_on_request(
-        chat: ChatSession, clock: FixedClock, staff_room: str) -> None:
+        both: ChatSession, clock: FixedClock) -> None:
+    chat = both
+    staff_room = await make_staff_room(chat)
     room = await open_salon(chat)
     assert (await chat.say(STAFF, staff_room, "!salon resultater")).text == (
         "Intet resultat venter på svar. !salon resultater alle viser dem alle.")
@@ -426,7 +436,9 @@ async def test_long_lists_stay_bounded(chat: ChatSession, staff_room: str) -> No
 
 
 async def test_salons_shows_who_takes_part_the_next_meeting_and_open_outcomes(
-        chat: ChatSession, staff_room: str) -> None:
+        both: ChatSession) -> None:
+    chat = both
+    staff_room = await make_staff_room(chat)
     assert (await chat.say(STAFF, staff_room, "!salon saloner")).text == \
         "Ingen salon er åben lige nu."
     room = await open_salon(chat, guests=(BJORN,))
@@ -451,7 +463,9 @@ async def test_salons_shows_who_takes_part_the_next_meeting_and_open_outcomes(
 
 
 async def test_the_digest_tells_what_happened_in_the_last_week_or_since_a_date(
-        chat: ChatSession, clock: FixedClock, staff_room: str) -> None:
+        both: ChatSession, clock: FixedClock) -> None:
+    chat = both
+    staff_room = await make_staff_room(chat)
     old = await open_salon(chat, '!salon åbn "Gammel salon"', host=BJORN)
     clock.advance(days=10)
     room = await open_salon(chat, guests=(BJORN, DORTHE))
