@@ -110,6 +110,16 @@ def _record(ctx: Context, outcome: Outcome, *, action: str, status: str,
     return now
 
 
+def _ref_and_rest(ctx: Context, args: tuple[str, ...]) -> tuple[Outcome, tuple[str, ...]]:
+    """The outcome the first word names (``U-12``, ``u12``, ``12``, ``#12``, or ``U 12`` as a
+    phone may split it) and the words after it."""
+    if not args:
+        raise _ref_missing(ctx)
+    if args[0].casefold() in ("u", "u-") and len(args) > 1 and args[1].isdecimal():
+        return find_outcome(ctx, args[1]), args[2:]
+    return find_outcome(ctx, args[0]), args[1:]
+
+
 def _ref_missing(ctx: Context) -> UsageError:
     return UsageError(ctx.t._("Write which outcome you mean, like U-12. {prefix} {verb} lists "
                               "the open ones.").format(prefix=ctx.prefix,
@@ -118,10 +128,8 @@ def _ref_missing(ctx: Context) -> UsageError:
 
 async def respond(command: ParsedCommand, ctx: Context) -> list[Reply]:
     t = ctx.t
-    if not command.args:
-        raise _ref_missing(ctx)
-    outcome = find_outcome(ctx, command.args[0])
-    text = _text_of(ctx, command.args[1:])
+    outcome, rest = _ref_and_rest(ctx, command.args)
+    text = _text_of(ctx, rest)
     if not text:
         raise UsageError(t._("Write the answer in quotes after {ref}.").format(ref=outcome.ref))
     salon = _salon_of(ctx, outcome)
@@ -172,11 +180,9 @@ def _read_status_words(ctx: Context, words: tuple[str, ...]) -> tuple[OutcomeSta
 
 async def set_status(command: ParsedCommand, ctx: Context) -> list[Reply]:
     t = ctx.t
-    if not command.args:
-        raise _ref_missing(ctx)
-    outcome = find_outcome(ctx, command.args[0])
-    status, used = _read_status_words(ctx, command.args[1:])
-    reason = _text_of(ctx, command.args[1 + used:]) or None
+    outcome, rest = _ref_and_rest(ctx, command.args)
+    status, used = _read_status_words(ctx, rest)
+    reason = _text_of(ctx, rest[used:]) or None
     if outcome.status == status.value:
         raise Refusal(t._("{ref} is already “{status}”. I have changed nothing.").format(
             ref=outcome.ref, status=status_name(t, status.value)))

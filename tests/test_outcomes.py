@@ -286,7 +286,7 @@ async def test_staff_commands_are_for_staff_and_only_in_the_staff_room(
     assert outcome.status == "submitted" and len(outcome.events) == 1, "nothing changed"
 
 
-@pytest.mark.parametrize("ref", ["U-1", "u-1", "u1", "1", "#1"])
+@pytest.mark.parametrize("ref", ["U-1", "u-1", "u1", "1", "#1", "U 1"])
 async def test_staff_name_an_outcome_as_they_type_it(
         chat: ChatSession, staff_room: str, ref: str) -> None:
     room = await open_salon(chat)
