@@ -40,9 +40,10 @@ from bot.summariser.text import shorten
 from handlers.describe import room_link
 
 MARKDOWN: Final = "text/markdown"
-#: A Matrix event holds at most 64 KiB; a report longer than this in the room is posted as
-#: its overview and outcomes, with the whole report attached.
-ROOM_LIMIT: Final = 24_000
+#: A Matrix event holds at most 64 KiB, and carries the text twice (plain and HTML, æøå in
+#: two bytes each); a report longer than this in the room is posted as its overview and
+#: outcomes, with the whole report attached.
+ROOM_LIMIT: Final = 12_000
 OUTCOME_TEXT: Final = 200
 
 

@@ -718,8 +718,26 @@ def summary_section(report: SalonReport, layout: Layout) -> list[Block]:
             when=day_words(layout, part.started_at))])
         # The summary's own headings (key points, open questions) go one level below it.
         levels = ("title", "heading", "subheading", "minor")
-        blocks += nested(part.blocks, levels[levels.index(heading) - 1])
+        blocks += [_clear_links(t, block)
+                   for block in nested(part.blocks, levels[levels.index(heading) - 1])]
     return blocks
+
+
+def _clear_links(t: Translator, block: Block) -> Block:
+    """A summary links each point to its messages by their time (``19.04``); read out of
+    context (a screen reader's list of links) that says little, so the label says it is a
+    message, and at what time."""
+    kind, body = block[0], block[1]
+
+    def relabel(line: Line) -> Line:
+        return [anchor(t._("message at {time}").format(time=s[1]), s[2]) if s[0] == "a" else s
+                for s in line]
+
+    if kind == "para":
+        return [kind, relabel(body)]
+    if kind == "ul":
+        return [kind, [relabel(line) for line in body]]
+    return block
 
 
 def in_room_cut(report: SalonReport) -> bool:
