@@ -56,7 +56,8 @@ h1{font-size:1.75rem;line-height:1.25;margin:1.25rem 0 .75rem}
 h2{font-size:1.4rem;margin:2rem 0 .5rem;border-bottom:2px solid #d0d7de}
 h3{font-size:1.15rem;margin:1.5rem 0 .5rem}
 h4{font-size:1rem;margin:1.25rem 0 .25rem}
-p,li,td,th,caption,h1,h2,h3,h4{overflow-wrap:anywhere}
+p,li,caption,h1,h2,h3,h4{overflow-wrap:anywhere}
+td,th{overflow-wrap:break-word}
 a{color:#0b4f9c;text-decoration:underline}
 a:visited{color:#5b2a86}
 a:focus{outline:3px solid #1b1b1b;outline-offset:2px}
@@ -65,7 +66,7 @@ caption{text-align:left;font-weight:700;padding:.25rem 0}
 th,td{border:1px solid #767676;padding:.4rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#e8eef6}
 tbody th{font-weight:600}
-@media (max-width:40rem){
+@media (max-width:48rem){
 h1{font-size:1.5rem}
 table,thead,tbody,tr,th,td,caption{display:block;width:100%}
 thead tr{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}
