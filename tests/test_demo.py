@@ -25,6 +25,11 @@ def test_demo_plays_a_salon_and_explains_how_to_log_in(tmp_path: Path) -> None:
     assert "@bjorn:localhost (borger)" in out
     assert "Deltagere: 2" in out
     assert "Planlagt: møde 1." in out and "Næste møde: møde 1" in out
+    # The municipality's side: the outcome reaches the case worker, her answer the salon.
+    assert "Nyt resultat U-1 fra #1 »Ny legeplads i Hørning«" in out
+    assert "Kommunen har svaret på U-1" in out and "budgettet for 2027" in out
+    assert "Svaret er givet af en medarbejder i kommunen." in out
+    assert "@karen:localhost" in out
     assert "Hjemmeserver: http://127.0.0.1:" in out
     assert "@anna:localhost" in out and "salon-demo" in out
     assert "Traceback" not in out + result.stderr
