@@ -22,9 +22,12 @@ ENCODING = "utf-8-sig"  # UTF-8 with the byte-order mark
 LINE_END = "\r\n"
 
 
-def utc_text(moment: datetime) -> str:
-    """``2026-03-05T17:00:00Z`` (the rows hold UTC times)."""
-    return moment.isoformat(timespec="seconds")[:19] + "Z"
+def utc_text(moment: datetime | str) -> str:
+    """``2026-03-05T17:00:00Z``: from a UTC datetime, or from SQLite's stored UTC text
+    (``2026-03-05 17:00:00.000000``, see ``Table.rows(raw_times=True)``)."""
+    if moment.__class__ is str:
+        return moment[:10] + "T" + moment[11:19] + "Z"  # type: ignore[index]
+    return moment.isoformat(timespec="seconds")[:19] + "Z"  # type: ignore[union-attr]
 
 
 def date_text(day: date) -> str:
@@ -49,8 +52,10 @@ def write_csv(path: Path, table: Table, rows: Iterable[tuple[Any, ...]]) -> int:
                 if text and text.startswith(FORMULA_STARTS):
                     row[i] = PREFIX + text
             for i in times:
-                if row[i] is not None:
-                    row[i] = row[i].isoformat(timespec="seconds")[:19] + "Z"
+                moment = row[i]
+                if moment is not None:
+                    row[i] = (moment[:10] + "T" + moment[11:19] + "Z"
+                              if moment.__class__ is str else utc_text(moment))
             for i in days:
                 if row[i] is not None:
                     row[i] = row[i].isoformat()

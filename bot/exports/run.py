@@ -66,7 +66,7 @@ def run_export(session: Session, options: ExportOptions, out_dir: Path, *,
         written = []
         for table in TABLES:
             path = out_dir / f"{table.name}.csv"
-            rows = write_csv(path, table, table.rows(session, scope))
+            rows = write_csv(path, table, table.rows(session, scope, raw_times=True))
             result.files.append(path)
             result.rows[table.name] = rows
             written.append((table, path.name, rows))
@@ -96,7 +96,8 @@ def run_export(session: Session, options: ExportOptions, out_dir: Path, *,
         document = JsonDocument(path, header)
         try:
             for table in TABLES:
-                result.rows[table.name] = document.add(table, table.rows(session, scope))
+                result.rows[table.name] = document.add(table, table.rows(session, scope,
+                                                                      raw_times=True))
         finally:
             document.close()
         result.files.append(path)

@@ -1,0 +1,101 @@
+"""The staff room's export on a real Synapse, as a case worker's (nio) client sees it: in the
+encrypted staff room ``!salon eksport csv`` answers with an encrypted file (the server holds
+only ciphertext); downloaded and decrypted it is a ZIP of one valid CSV per table and a
+``datapackage.json`` that frictionless finds valid, with the formula a citizen typed
+neutralised and the participant under a pseudonym. A citizen who wandered into the staff
+room is refused and gets no file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from bot_fixtures import *  # noqa: F403
+from bot_fixtures import ENCRYPTION_STATE, Citizen, RunningBot, raw_event
+from nio import DownloadResponse, JoinResponse, RoomCreateResponse, RoomPreset
+from nio.crypto.attachments import decrypt_attachment
+
+TABLES = ("salons", "members", "meetings", "rsvps", "items", "outcomes", "outcome_events",
+          "summaries", "messages")
+
+
+async def encrypted_staff_room(staff: Citizen, wanderer: Citizen) -> tuple[str, str]:
+    """An encrypted staff room the case worker made, which a citizen has wandered into."""
+    alias = f"staff-{staff.user.localpart}"
+    created = await staff.client.room_create(alias=alias, name="Kommunens medarbejdere",
+                                             preset=RoomPreset.public_chat,
+                                             initial_state=[ENCRYPTION_STATE])
+    assert isinstance(created, RoomCreateResponse), created
+    joined = await wanderer.client.join(created.room_id)
+    assert isinstance(joined, JoinResponse), joined
+    await staff.until(lambda: created.room_id in staff.client.rooms, what="the staff room")
+    await wanderer.until(lambda: created.room_id in wanderer.client.rooms,
+                         what="the staff room, for the citizen")
+    return f"#{alias}:localhost", created.room_id
+
+
+def content(event: Any) -> dict[str, Any]:
+    return dict(event.source.get("content", {}))
+
+
+async def test_a_case_worker_downloads_the_csv_export_from_the_encrypted_staff_room(
+        make_bot, make_citizen, tmp_path: Path) -> None:
+    import frictionless
+
+    staff: Citizen = await make_citizen("caseworker")
+    wanderer: Citizen = await make_citizen("wanderer")
+    alias, staff_room = await encrypted_staff_room(staff, wanderer)
+    bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
+    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
+                      what="the bot in the staff room")
+
+    host: Citizen = await make_citizen("host")
+    neighbour: Citizen = await make_citizen("neighbour")
+    chat = await host.open_chat_with(bot.user_id)
+    await host.ask(chat, '!salon åbn "Cykelstien"')
+    salon = await host.accept_invite()
+    await host.ask(salon, f"!salon inviter {neighbour.user_id}")
+    await neighbour.accept_invite(salon)
+    await host.ask(salon, "!salon samtykke navn")
+    await neighbour.ask(salon, "!salon samtykke ja")
+    noted = await neighbour.ask(salon, "!salon idé +cmd og en bedre belysning")
+    assert "1" in noted.body, noted.body
+
+    refused = await wanderer.ask(staff_room, "!salon eksport csv")
+    assert "kommunens medarbejdere" in refused.body, refused.body
+    assert content(refused).get("msgtype") != "m.file"
+
+    reply = await staff.ask(staff_room, "!salon eksport csv")
+    file = content(reply)
+    assert file["msgtype"] == "m.file", file
+    assert file["filename"].endswith("-csv.zip") and "url" not in file, file
+    assert "Eksporten som csv" in file["body"] and "pseudonym" in file["body"], file["body"]
+    raw = await raw_event(staff.client, staff_room, reply.event_id)
+    assert raw["type"] == "m.room.encrypted"
+    encrypted = file["file"]
+    downloaded = await staff.client.download(encrypted["url"])
+    assert isinstance(downloaded, DownloadResponse), downloaded
+    assert not downloaded.body.startswith(b"PK"), "the server has only ciphertext"
+    data = decrypt_attachment(downloaded.body, encrypted["key"]["k"],
+                              encrypted["hashes"]["sha256"], encrypted["iv"])
+    folder = tmp_path / "export"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            [f"{t}.csv" for t in TABLES] + ["datapackage.json"])
+        archive.extractall(folder)
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+    def rows(name: str) -> list[dict[str, str]]:
+        text = (folder / f"{name}.csv").read_bytes().decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+
+    [item] = rows("items")
+    assert item["text"] == "'+cmd og en bedre belysning", "no formula in a spreadsheet"
+    assert item["author"].startswith("P-"), "a participant who said yes: a pseudonym"
+    members = {m["person"] for m in rows("members")}
+    assert "'" + host.user_id in members, "the host chose to be named"
+    assert neighbour.user_id not in (folder / "members.csv").read_text(encoding="utf-8-sig")
