@@ -2,9 +2,16 @@
 Markdown and HTML exports hold), stored as a ``FinalReport`` row, posted in the salon in the
 salon's language and announced in the staff room in the staff room's language.
 
+The row keeps the whole report's markup: the text posted when it fits in one message; when
+it does not (many items), the room gets the first items and the whole report as a Markdown
+attachment, and the row the whole.
+
 People appear as in the exports: by name only with ``consent named``, otherwise under the
 installation's stable pseudonym (``P-…``), so a case worker who reads the report and then
-the exported tables follows the same person across both.
+the exported tables follows the same person across both. (The minutes' "Participant n" is a
+number per salon; one report read beside the exports matters more than matching the minutes,
+and the stored summary parts the report carries name nobody, so it holds one kind of
+pseudonym only.)
 """
 
 from __future__ import annotations

@@ -148,18 +148,21 @@ def test_no_page_has_serious_or_critical_accessibility_violations(
         problems)
 
 
-def test_every_page_fits_a_phone_without_scrolling_sideways(browser: Any,
-                                                             site: list[Path]) -> None:
+@pytest.mark.parametrize("width", [375, 768, 1024])
+def test_every_page_fits_the_screen_without_scrolling_sideways(
+        browser: Any, site: list[Path], width: int) -> None:
+    metrics = PHONE if width == 375 else {**DESKTOP, "width": width, "mobile": width < 1000}
     for page in site:
-        _open(browser, page, PHONE)
-        width = browser.execute_script("return window.innerWidth")
+        _open(browser, page, {**metrics, "width": width})
+        inner = browser.execute_script("return window.innerWidth")
         scroll = browser.execute_script(
             "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-        assert width == 375, width
-        assert scroll <= width, f"{page.name} is {scroll}px wide on a 375px phone"
+        assert inner == width, inner
+        assert scroll <= width, f"{page.name} is {scroll}px wide on a {width}px screen"
+    if width == 375:
         assert browser.execute_script(
-            "return getComputedStyle(document.querySelector('table td') || document.body)"
-            ".display") in ("block", "")
+            "return getComputedStyle(document.querySelector('table td')).display") == "block", (
+            "on a phone a table row is a card")
 
 
 def _ink(png: bytes) -> float:
