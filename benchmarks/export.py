@@ -3,7 +3,7 @@
 A SQLite database at the current schema (``bot.db.migrate.upgrade``) filled with
 ``executemany``, shaped like a busy year: 50 salons of 200 members (10,000 memberships, most
 with a consent record, a fifth named), 2 meetings each with 20 answers, 10 captures each
-(500 captures), 580,000 recorded messages and 400,000 minute items (texts drawn from
+(500 captures), 584,350 recorded messages and 400,000 minute items (texts drawn from
 ``benchmarks/summary/data``, 8,290 salon messages in four languages; 0.5 % of them name
 another member by Matrix id, 1 % start with ``=``, ``+``, ``-`` or ``@``), a summary per
 capture, and 1,000 outcomes with 2,000 steps of history.
@@ -58,13 +58,13 @@ class Plan:
     salons: int = 50
     members_per_salon: int = 200
     captures_per_salon: int = 10
-    messages: int = 580_000
+    messages: int = 584_350
     items: int = 400_000
     outcomes: int = 1_000
     runs: int = 3
 
 
-QUICK = Plan(messages=58_000, items=40_000, outcomes=100, runs=1)
+QUICK = Plan(messages=58_435, items=40_000, outcomes=100, runs=1)
 
 
 def texts() -> list[str]:
