@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import Consent, ConsentLevel
+from bot.privacy import USER_ID
 from bot.pseudonyms import Pseudonyms
 
 
@@ -55,3 +56,10 @@ class People:
         if user_id is None:
             return ""
         return self.name(user_id, salon_id) or self.pseudonym(user_id)
+
+    def masked(self, text: str | None, salon_id: int | None) -> str | None:
+        """``text`` with every Matrix id in it shown as ``shown`` shows that person (an
+        outcome's answer, a summary, an item that names someone)."""
+        if not text or "@" not in text:
+            return text
+        return USER_ID.sub(lambda m: self.shown(m.group(0), salon_id), text)
