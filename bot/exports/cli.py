@@ -9,7 +9,8 @@ defaults). What was written is printed in the operator's language (``SALONBOT_LA
 locale); bad input is one line on stderr and exit code 2, never a traceback.
 
 The export is read in one ordinary (deferred) transaction, so a running bot on the same
-SQLite file is not held up by it; the log row is written at the end.
+SQLite file is not held up by it, and logged in a short write transaction once the files are
+written (``run_export`` does both in one transaction, for the staff room's command).
 """
 
 from __future__ import annotations
@@ -135,7 +136,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:
         return _error(t._("Cannot write to {folder}: {error}").format(folder=out,
                                                                       error=err.strerror))
-    from bot.exports.run import run_export
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.exports.run import log_export, write_export
     from bot.pseudonyms import installation_key
 
     now = datetime.now(UTC)
@@ -158,11 +161,17 @@ def run(args: argparse.Namespace) -> int:
                                     language=language, timezone=zone,
                                     retention_days=retention, server=server)
             try:
-                result = run_export(session, options, out, by_user=None, via="command-line",
-                                    now=now)
+                result = write_export(session, options, out, now=now)
             except OSError as err:
                 return _error(t._("Cannot write to {folder}: {error}").format(
                     folder=out, error=err.strerror))
+        # Logged in a transaction of its own: the export's read transaction may be older
+        # than what the running bot wrote meanwhile, which SQLite would refuse to extend.
+        with database.session(write=True) as session:
+            log_export(session, result, options, by_user=None, via="command-line", now=now)
+    except SQLAlchemyError as err:
+        return _error(t._("Cannot read the database {url}: {error}").format(
+            url=url, error=str(getattr(err, "orig", err)).splitlines()[0]))
     finally:
         database.dispose()
     print(t.ngettext("Exported {rows} row as {format} into {folder}:",

@@ -54,10 +54,27 @@ def _title(options: ExportOptions, now: datetime) -> str:
 def run_export(session: Session, options: ExportOptions, out_dir: Path, *,
                by_user: str | None, via: str, now: datetime) -> ExportResult:
     """Writes the export into ``out_dir`` (made if missing) and logs it in ``session``."""
-    if options.format not in FORMATS:
-        raise ValueError(f"unknown export format {options.format!r}")
     if via not in VIA:
         raise ValueError(f"unknown way of asking for an export {via!r}")
+    result = write_export(session, options, out_dir, now=now)
+    log_export(session, result, options, by_user=by_user, via=via, now=now)
+    return result
+
+
+def log_export(session: Session, result: ExportResult, options: ExportOptions, *,
+               by_user: str | None, via: str, now: datetime) -> None:
+    """The export's row in the log (``exports``), listed in ``digest``."""
+    session.add(ExportRecord(by_user=by_user, via=via, format=options.format,
+                             since=options.since, salon_id=options.salon_id,
+                             rows=result.total, created_at=now))
+    session.flush()
+
+
+def write_export(session: Session, options: ExportOptions, out_dir: Path, *,
+                 now: datetime) -> ExportResult:
+    """The files of the export, without the log (``run_export`` does both)."""
+    if options.format not in FORMATS:
+        raise ValueError(f"unknown export format {options.format!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
     people = People.of(session, now)
     scope = Scope(people, options, now)
@@ -117,8 +134,4 @@ def run_export(session: Session, options: ExportOptions, out_dir: Path, *,
         from bot.exports.site import write_site
 
         result.files += write_site(session, out_dir, options, people, now)
-    session.add(ExportRecord(by_user=by_user, via=via, format=options.format,
-                             since=options.since, salon_id=options.salon_id,
-                             rows=result.total, created_at=now))
-    session.flush()
     return result
