@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -294,6 +294,25 @@ async def test_xlsx_has_a_bold_frozen_header_real_dates_and_widths(
     assert isinstance(due, datetime)
 
 
+async def test_a_table_longer_than_a_sheet_goes_on_in_a_second_sheet(
+        sqlite_populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    import bot.exports.xlsx
+
+    monkeypatch.setattr(bot.exports.xlsx, "MAX_ROWS", 5)  # a header and four rows a sheet
+    export(capsys, sqlite_populated, tmp_path / "xlsx", "--format", "xlsx")
+    book = openpyxl.load_workbook(tmp_path / "xlsx" / "salonbot-export.xlsx")
+    assert book.sheetnames[-2:] == ["messages", "messages (2)"]
+    first, second = book["messages"], book["messages (2)"]
+    assert [c.value for c in first[1]] == [c.value for c in second[1]], "the header again"
+    assert second.freeze_panes == "A2"
+    ids = [r[0].value for r in first.iter_rows(min_row=2)] + \
+        [r[0].value for r in second.iter_rows(min_row=2)]
+    assert ids == [1, 2, 3, 4, 5, 6]
+
+
 async def test_json_is_one_document_with_the_same_tables(
         populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "json"
@@ -466,7 +485,7 @@ async def test_the_danish_operator_reads_danish(sqlite_populated: Populated, tmp
 
 
 @pytest.fixture
-async def staff_chat(tmp_path: Path) -> Iterator[tuple[ChatSession, str]]:
+async def staff_chat(tmp_path: Path) -> AsyncIterator[tuple[ChatSession, str]]:
     url = f"sqlite:///{tmp_path / 'salonbot.db'}"
     await populate(url)
     chat = ChatSession(url, chat_config_with(bot={"staff": [CASE]}), registry=build_registry(),
