@@ -434,6 +434,12 @@ async def test_since_and_salon_filter_the_rows(
     assert package["since"].startswith(tomorrow[:8])
     assert all("foreignKeys" not in r["schema"] for r in package["resources"]), \
         "a delta may refer to rows of an earlier export"
+    # The talk came a minute apart from NOW; the items and the summary after it.
+    middle = (NOW + timedelta(minutes=3, seconds=30)).isoformat()
+    export(capsys, sqlite_populated, tmp_path / "middle", "--format", "csv", "--since", middle)
+    counts = {t: len(read_csv(tmp_path / "middle" / f"{t}.csv")) for t in TABLES}
+    assert counts == {"salons": 0, "members": 0, "meetings": 0, "rsvps": 0, "items": 4,
+                      "outcomes": 0, "outcome_events": 0, "summaries": 1, "messages": 2}, counts
     export(capsys, sqlite_populated, tmp_path / "one", "--format", "csv", "--salon",
            sqlite_populated.room)
     assert len(read_csv(tmp_path / "one" / "members.csv")) == 5

@@ -23,9 +23,14 @@ NAME = "salonbot-export"
 
 
 def schema(table: Table, *, foreign_keys: bool = True) -> dict[str, Any]:
+    fields = []
+    for f in table.fields:
+        field: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
+        if f.values:
+            field["constraints"] = {"enum": [str(v) for v in f.values]}
+        fields.append(field)
     result: dict[str, Any] = {
-        "fields": [{"name": f.name, "type": f.type, "description": f.description}
-                   for f in table.fields],
+        "fields": fields,
         "primaryKey": list(table.primary_key),
         "missingValues": [""],
     }

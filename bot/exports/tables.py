@@ -31,14 +31,23 @@ from sqlalchemy.orm import Session
 
 from bot.db import (
     Capture,
+    ConsentLevel,
     Meeting,
+    MeetingStatus,
     Member,
+    MemberStatus,
     MinuteItem,
     Outcome,
     OutcomeEvent,
+    OutcomeKind,
+    OutcomeStatus,
     RecordedMessage,
+    Role,
     Rsvp,
+    RsvpAnswer,
     Salon,
+    SalonStatus,
+    Standing,
     StoredSummary,
 )
 from bot.db.models import UTCDateTime
@@ -61,6 +70,8 @@ class Field:
     name: str
     type: str
     description: str
+    #: The values the field may hold (a Table Schema ``enum`` constraint); empty: any.
+    values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert self.type in TYPES, self.type
@@ -220,7 +231,7 @@ _SALONS = (
     Field("title", "string", "The salon's title, as its host wrote it."),
     Field("topic", "string", "The salon's topic."),
     Field("is_public", "boolean", "Whether anyone may join the salon (listed publicly)."),
-    Field("status", "string", "open or closed."),
+    Field("status", "string", "open or closed.", values=tuple(SalonStatus)),
     Field("language", "string", "The salon's language (da, nb, sv, en); empty: the default."),
     Field("timezone", "string", "The salon's time zone; empty: the bot's."),
     Field("created_by", "string", "Who opened the salon: their Matrix id with consent named, "
@@ -254,11 +265,14 @@ _MEMBERS = (
     Field("salon_id", "integer", "The salon (salons.id)."),
     Field("person", "string", "The member: their Matrix id with consent named, else their "
           "pseudonym (P-…), the same in every export of this installation."),
-    Field("role", "string", "citizen, politician or staff: what the person is in the salon."),
-    Field("standing", "string", "host, cohost or participant: what the person may do."),
-    Field("status", "string", "invited, joined or left."),
+    Field("role", "string", "citizen, politician or staff: what the person is in the salon.",
+          values=tuple(Role)),
+    Field("standing", "string", "host, cohost or participant: what the person may do.",
+          values=tuple(Standing)),
+    Field("status", "string", "invited, joined or left.", values=tuple(MemberStatus)),
     Field("consent", "string", "The person's consent in this salon now: none (only counted), "
-          "yes (recorded under a pseudonym) or named (recorded with their name)."),
+          "yes (recorded under a pseudonym) or named (recorded with their name).",
+          values=tuple(ConsentLevel)),
     Field("invited_by", "string", "Who invited them (Matrix id with consent named, else "
           "pseudonym)."),
     Field("invited_at", "datetime", "When they were invited (UTC)."),
@@ -296,7 +310,7 @@ _MEETINGS = (
     Field("ends_at", "datetime", "When it ends (UTC)."),
     Field("timezone", "string", "The zone its local time is kept in."),
     Field("capacity", "integer", "How many may answer yes; empty: no limit."),
-    Field("status", "string", "scheduled or cancelled."),
+    Field("status", "string", "scheduled or cancelled.", values=tuple(MeetingStatus)),
     Field("sequence", "integer", "How many times it was changed (the calendar's SEQUENCE)."),
     Field("created_by", "string", "The host who planned it (Matrix id with consent named, "
           "else pseudonym)."),
@@ -330,7 +344,8 @@ _RSVPS = (
     Field("meeting_id", "integer", "The meeting (meetings.id)."),
     Field("salon_id", "integer", "The meeting's salon (salons.id)."),
     Field("person", "string", "Who answered (Matrix id with consent named, else pseudonym)."),
-    Field("answer", "string", "yes, maybe or no: the person's last answer."),
+    Field("answer", "string", "yes, maybe or no: the person's last answer.",
+          values=tuple(RsvpAnswer)),
     Field("waitlisted", "boolean", "A yes waiting for a place (the meeting was full)."),
     Field("via", "string", "How they answered: reaction or command."),
     Field("answered_at", "datetime", "When they answered (UTC)."),
@@ -390,10 +405,12 @@ _OUTCOMES = (
     Field("id", "integer", "The outcome's id."),
     Field("ref", "string", "Its reference in the bot and the staff room (U-12)."),
     Field("salon_id", "integer", "The salon (salons.id)."),
-    Field("kind", "string", "proposal, recommendation or question."),
+    Field("kind", "string", "proposal, recommendation or question.",
+          values=tuple(OutcomeKind)),
     Field("text", "string", "The outcome in the hosts' words."),
     Field("item_id", "integer", "The minute item it was made from (items.id), if any."),
-    Field("status", "string", "submitted, received, in-progress, answered or declined."),
+    Field("status", "string", "submitted, received, in-progress, answered or declined.",
+          values=tuple(OutcomeStatus)),
     Field("answer", "string", "The municipality's latest answer."),
     Field("created_by", "string", "The host who wrote it (Matrix id with consent named, else "
           "pseudonym)."),
@@ -422,7 +439,8 @@ _EVENTS = (
     Field("outcome_id", "integer", "The outcome (outcomes.id)."),
     Field("salon_id", "integer", "The outcome's salon (salons.id)."),
     Field("action", "string", "submitted, status or answer."),
-    Field("status", "string", "The outcome's status after this step."),
+    Field("status", "string", "The outcome's status after this step.",
+          values=tuple(OutcomeStatus)),
     Field("text", "string", "The answer, or the reason given with a status."),
     Field("by_role", "string", "Who acted, by role (host, staff): how the salon is shown it."),
     Field("by_name", "string", "Who acted, by Matrix id: only with their consent named; "
