@@ -535,6 +535,11 @@ async def test_staff_export_one_file_and_filters(staff_chat: tuple[ChatSession, 
                               )).replies
     assert reply.attachment is not None and reply.attachment.filename == "salonbot-export.xlsx"
     assert "2020-01-01" in reply.body and "#1" in reply.body
+    [reply] = (await chat.say(CASE, room, "!salon eksport json siden i går")).replies
+    assert reply.attachment is not None and reply.attachment.filename.endswith(".json"), \
+        reply.body
+    document = json.loads(reply.attachment.data)
+    assert document["since"] is not None, "the digest's words for a day work here too"
     [reply] = (await chat.say(CASE, room, "!salon exportera ics")).replies
     assert reply.attachment is not None and reply.attachment.mimetype == "text/calendar"
     assert b"salonbot-meeting-1@chat" in reply.attachment.data
