@@ -98,10 +98,16 @@ def _bundle(result: ExportResult, folder: Path, stamp: str) -> Attachment:
 def _what(ctx: Context, result: ExportResult, options: ExportOptions, salon_ref: str | None,
           since_text: str | None) -> str:
     t = ctx.t
-    lines = [t.ngettext("**The export as {format}**: {rows} row.",
-                        "**The export as {format}**: {rows} rows.", result.total).format(
-        format=result.format, rows=result.total)]
-    if result.rows:
+    if result.is_report:
+        lines = [t.ngettext("**The export as {format}**: the report of {n} salon and an index.",
+                            "**The export as {format}**: the reports of {n} salons and an "
+                            "index.", result.total).format(format=result.format,
+                                                           n=result.total)]
+    else:
+        lines = [t.ngettext("**The export as {format}**: {rows} row.",
+                            "**The export as {format}**: {rows} rows.", result.total).format(
+            format=result.format, rows=result.total)]
+    if result.rows and not result.is_report:
         lines.append(t._("Tables: {counts}.").format(
             counts=", ".join(f"{name} {n}" for name, n in result.rows.items())))
     if salon_ref:

@@ -6,12 +6,15 @@ The row keeps the whole report's markup: the text posted when it fits in one mes
 it does not (many items), the room gets the first items and the whole report as a Markdown
 attachment, and the row the whole.
 
-People appear as in the exports: by name only with ``consent named``, otherwise under the
-installation's stable pseudonym (``P-…``), so a case worker who reads the report and then
-the exported tables follows the same person across both. (The minutes' "Participant n" is a
-number per salon; one report read beside the exports matters more than matching the minutes,
-and the stored summary parts the report carries name nobody, so it holds one kind of
-pseudonym only.)
+People appear as in the exports, by the same rules (``bot.exports.scope``): by name only
+with ``consent named``, otherwise under the installation's stable pseudonym (``P-…``), a
+Matrix id inside any text (an outcome's answer, a summary, the closing statement) too; an
+item's words only while its author consents; a summary of minutes that recorded someone who
+has since withdrawn is left out. So a case worker who reads the report and then the
+exported tables follows the same person across both. (The minutes' "Participant n" is a
+number per salon; one report read beside the exports matters more than matching the
+minutes, and the ids in the stored summaries are masked like every other text, so the
+report holds one kind of pseudonym only.)
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from bot.context import Context
 from bot.db import RoomSetting, Salon
 from bot.db.models import FinalReport
 from bot.documents import Block, to_markdown, to_source
+from bot.exports.options import ExportOptions
 from bot.exports.people import People
 from bot.exports.report import (
     Layout,
@@ -41,6 +45,7 @@ from bot.exports.report import (
     salon_name,
     status_words,
 )
+from bot.exports.scope import Scope
 from bot.i18n import translator
 from bot.replies import Attachment, Reply, escape_markup
 from bot.summariser.text import shorten
@@ -65,15 +70,24 @@ def staff_language(ctx: Context) -> str:
         ctx.config.bot.default_language
 
 
-def final_report(ctx: Context, salon: Salon) -> list[Reply]:
+def report_scope(ctx: Context, salon: Salon, people: People | None = None) -> Scope:
+    """What the final report may show: the export's rules, for this salon, at this time."""
+    now = ctx.clock.now()
+    options = ExportOptions("md", salon_id=salon.id, language=report_language(ctx, salon),
+                            timezone=salon.timezone or ctx.config.bot.timezone,
+                            retention_days=ctx.config.privacy.retention_days)
+    return Scope(people or People.of(ctx.session, now), options, now)
+
+
+def final_report(ctx: Context, salon: Salon, people: People | None = None) -> list[Reply]:
     """Writes and stores the report of a salon that has just been closed; the replies post it
     in the salon and announce it in the staff room (if there is one)."""
-    now = ctx.clock.now()
-    people = People.of(ctx.session, now)
-    lang = report_language(ctx, salon)
+    scope = report_scope(ctx, salon, people)
+    now = scope.now
+    lang = scope.options.language
     t = translator(lang)
-    zone = ZoneInfo(salon.timezone or ctx.config.bot.timezone)
-    report = build(ctx.session, salon, people, now, lang=lang)
+    zone = ZoneInfo(scope.options.timezone)
+    report = build(ctx.session, salon, scope, lang=lang)
     full = report_blocks(report, Layout(t, zone))
     posted = to_source(report_blocks(report, Layout(t, zone, in_room=True)))
     attach = in_room_cut(report)

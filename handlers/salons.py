@@ -16,6 +16,7 @@ from bot.context import Context
 from bot.db import Member, MemberStatus, Salon, SalonStatus, Standing
 from bot.db.models import TITLE_MAX
 from bot.durations import parse_duration
+from bot.exports.people import People
 from bot.i18n import N_, translator
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
@@ -369,11 +370,13 @@ async def close_salon(command: ParsedCommand, ctx: Context) -> list[Reply]:
         salon=salon_label(t, salon))]
     if took_part:
         lines.append(t._("Took part: {roles}.").format(roles=role_counts(t, took_part)))
+    # Shown as the final report shows it: a person named in it only as they may be.
+    people = People.of(ctx.session, salon.closed_at)
     if statement:
         lines.append(t._("Closing statement: {statement}").format(
-            statement=escape_markup(statement)))
+            statement=escape_markup(people.masked(statement, salon.id) or statement)))
     # The final report follows the closing reply: stored, posted here, told to the staff.
-    return [Reply("\n".join(lines)), *final_report(ctx, salon)]
+    return [Reply("\n".join(lines)), *final_report(ctx, salon, people)]
 
 
 def register(registry: Registry) -> None:

@@ -32,6 +32,7 @@ from bot.db import (
     Salon,
     SalonStatus,
 )
+from bot.exports.options import REPORT_FORMATS
 from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply, escape_markup
@@ -485,8 +486,13 @@ async def digest(command: ParsedCommand, ctx: Context) -> Reply:
                 date=_short_day(t, record.since, zone))
         if record.salon_id is not None:
             line += " · " + t._("only salon #{id}").format(id=record.salon_id)
-        line += " · " + t.ngettext("{n} row exported", "{n} rows exported",
-                                   record.rows).format(n=record.rows)
+        if record.format in REPORT_FORMATS:
+            line += " · " + t.ngettext("the report of {n} salon exported",
+                                       "the reports of {n} salons exported",
+                                       record.rows).format(n=record.rows)
+        else:
+            line += " · " + t.ngettext("{n} row exported", "{n} rows exported",
+                                       record.rows).format(n=record.rows)
         exports.append(line)
     lines = [t._("**What happened since {date}:**").format(
         date=format_date(since.astimezone(zone), format="long", locale=t.locale))]

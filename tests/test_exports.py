@@ -375,24 +375,34 @@ async def test_pseudonyms_are_stable_and_names_only_with_consent_named(
     assert [(e["by_role"], e["by_name"]) for e in events] == [("host", "'" + ANNA),
                                                               ("staff", "")]
 
-    for fmt in ("csv", "xlsx", "json", "ics"):
+    # One set of rules for every format: the readable reports (md, html) too, where Bjørn is
+    # named in an outcome's answer and Carl in a summary.
+    for fmt in ("csv", "xlsx", "json", "ics", "md", "html"):
         export(capsys, populated, tmp_path / fmt, "--format", fmt)
         written = all_text(tmp_path / fmt)
         for person in (BJORN, CARL, ERIK, CASE):
             assert person not in written, (fmt, person)
             assert person.split(":")[0].lstrip("@") + ":example" not in written, (fmt, person)
-    assert ANNA in all_text(tmp_path / "csv"), "the named host is named"
+    for fmt in ("csv", "md", "html"):
+        assert ANNA in all_text(tmp_path / fmt), (fmt, "the named host is named")
+    for fmt in ("md", "html"):
+        assert bjorn in all_text(tmp_path / fmt), (fmt, "under the tables' pseudonym")
 
 
 async def test_no_text_without_consent_nor_beyond_retention(
         populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for fmt in ("csv", "xlsx", "json"):
+    for fmt in ("csv", "xlsx", "json", "md", "html"):
         export(capsys, populated, tmp_path / fmt, "--format", fmt)
         written = all_text(tmp_path / fmt)
         assert "Carl siger noget" not in written, "never recorded"
         assert ERIK_SAYS not in written, (fmt, "withdrawn: blank")
         assert OLD_TEXT not in written, (fmt, "beyond retention: blank")
-        assert "Kommunen kan betale for bænkene" in written, fmt
+        if fmt in ("md", "html"):
+            # The reports hold no message, and the summary drew on Erik's words: left out.
+            assert BJORN_SAYS.split(CARL)[0] not in written, fmt
+            assert "trukket sit samtykke tilbage" in written, fmt
+        else:
+            assert "Kommunen kan betale for bænkene" in written, fmt
     messages = read_csv(tmp_path / "csv" / "messages.csv")
     assert len(messages) == 6, "the rows stay (counts, times), only the text goes"
     blank = [m for m in messages if not m["text"]]
@@ -487,6 +497,20 @@ async def test_the_danish_operator_reads_danish(sqlite_populated: Populated, tmp
     assert printed.startswith("Eksporterede ") and "pseudonym" in printed, printed
 
 
+@pytest.mark.parametrize("fmt", ["md", "html"])
+async def test_a_report_export_counts_salons_not_rows(
+        sqlite_populated: Populated, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    monkeypatch.setenv("SALONBOT_LANG", "da")
+    printed = export(capsys, sqlite_populated, tmp_path / fmt, "--format", fmt)
+    assert printed.startswith(f"Eksporterede rapporten fra 1 salon og en oversigt som {fmt} "
+                              f"til {tmp_path / fmt}:"), printed
+    assert "række" not in printed, "a report has no rows"
+    english(monkeypatch)
+    printed = export(capsys, sqlite_populated, tmp_path / "en", "--format", fmt)
+    assert printed.startswith("Exported the report of 1 salon and an index as "), printed
+
+
 # ----------------------------------------------------------------------- staff room
 
 
@@ -540,6 +564,13 @@ async def test_staff_export_one_file_and_filters(staff_chat: tuple[ChatSession, 
         reply.body
     document = json.loads(reply.attachment.data)
     assert document["since"] is not None, "the digest's words for a day work here too"
+    [reply] = (await chat.say(CASE, room, "!salon eksport html")).replies
+    assert reply.attachment is not None and reply.attachment.filename.endswith("-html.zip")
+    assert "**Eksporten som html**: rapporten fra 1 salon og en oversigt." in reply.source, \
+        reply.source
+    assert "række" not in reply.body and "Tabeller" not in reply.body, reply.body
+    digest = (await chat.say(CASE, room, "!salon digest")).text
+    assert "rapporten fra 1 salon eksporteret" in digest, digest
     [reply] = (await chat.say(CASE, room, "!salon exportera ics")).replies
     assert reply.attachment is not None and reply.attachment.mimetype == "text/calendar"
     assert b"salonbot-meeting-1@chat" in reply.attachment.data

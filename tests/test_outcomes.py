@@ -516,8 +516,8 @@ async def test_the_digest_tells_what_happened_in_the_last_week_or_since_a_date(
     assert since.startswith("Det er sket siden 1. marts 2026:")
     assert "Saloner åbnet\n• #1 »Gammel salon« (5. mar. 2026)\n• #2" in since
     assert "html-eksport af en på kommandolinjen" not in since, "that export is older"
-    assert "Eksporter lavet\n• 14. feb. 2026 · html-eksport af en på kommandolinjen · 7 rækker " \
-           "eksporteret\n• 16. mar. 2026 · csv" in (
+    assert "Eksporter lavet\n• 14. feb. 2026 · html-eksport af en på kommandolinjen · " \
+           "rapporterne fra 7 saloner eksporteret\n• 16. mar. 2026 · csv" in (
         await chat.say(STAFF, staff_room, "!salon overblik siden 2026-02-01")).text
 
 

@@ -8,15 +8,19 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from chat_helpers import ANNA, BJORN, CARL, DORTHE, NOW
+from chat_helpers import ANNA, BJORN, CARL, DORTHE, NOW, open_salon, say
 from report_helpers import ANSWER, STAFF, TITLE_1, TITLE_2, fill, report_chat
+from sqlalchemy import select
 
 from bot.chat import ChatSession
+from bot.db import Outcome, OutcomeEvent, Salon
+from bot.db.models import FinalReport
 from bot.documents import to_html, to_markdown, to_source
 from bot.exports.markdown import write_markdown
 from bot.exports.options import ExportOptions
 from bot.exports.people import People
 from bot.exports.report import Layout, build, report_blocks, salon_ids
+from bot.exports.scope import Scope
 from bot.i18n import translator
 
 
@@ -103,12 +107,11 @@ async def test_one_layout_reads_the_same_in_markup_markdown_and_html(tmp_path: P
     try:
         await fill(chat)
         with chat.db.session() as session:
-            from bot.db import Salon
-
             salon = session.get(Salon, 1)
             assert salon is not None
-            report = build(session, salon, People.of(session, chat.clock.now()),
-                           chat.clock.now())
+            now = chat.clock.now()
+            report = build(session, salon, Scope(People.of(session, now), ExportOptions("md"),
+                                                 now))
     finally:
         chat.close()
     assert (report.title, report.status, len(report.held), len(report.items)) == (
@@ -123,3 +126,83 @@ async def test_one_layout_reads_the_same_in_markup_markdown_and_html(tmp_path: P
     assert "Rapport från salongen" in source and "Rapport från salongen" in markdown
     assert html.count("<h1>") == 1 and '<th scope="col">' in html and "<caption>" in html
     assert TITLE_2 not in source
+
+
+ERIK = "@erik:example.org"
+ERIK_SAYS = "Erik mener, at legepladsen hellere skal ligge ved havnen"
+ERIK_IDEA = "En svævebane over søen"
+
+
+async def test_a_person_shows_in_the_reports_only_as_the_tables_show_them(
+        tmp_path: Path) -> None:
+    """The Markdown export and the final report ``close`` posts follow the tables' rules: a
+    Matrix id of someone not named, inside an outcome's answer or a summary, is their
+    pseudonym; the words of someone who withdrew (their item, a summary of minutes they
+    spoke in) are left out."""
+    chat = report_chat(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    try:
+        room = await open_salon_with(chat)
+        await say(chat, ANNA, "!salon start", room)
+        await chat.say(BJORN, room, f"Jeg er enig med {CARL} i, at legepladsen skal ligge ved "
+                                    "skolen, hvor børnene i forvejen er.")
+        await chat.say(ANNA, room, "Skolen har også plads til bænke og et lille læskur.")
+        await say(chat, ANNA, "!salon end", room)
+        await say(chat, ANNA, "!salon summary", room)
+        chat.clock.advance(hours=2)  # type: ignore[attr-defined]
+        await say(chat, ANNA, "!salon start", room)
+        await chat.say(ERIK, room, ERIK_SAYS)
+        await chat.say(BJORN, room, "Havnen er for langt væk for de mindste børn i byen.")
+        await say(chat, ERIK, f"!salon idea {ERIK_IDEA}", room)
+        await say(chat, ANNA, "!salon end", room)
+        await say(chat, ANNA, "!salon summary", room)
+        await say(chat, ERIK, "!salon consent no", room)
+        with chat.db.session() as session:
+            salon = session.scalar(select(Salon).where(Salon.room_id == room))
+            assert salon is not None
+            at = chat.clock.now()
+            outcome = Outcome(salon_id=salon.id, kind="proposal", status="answered",
+                              text="Legepladsen skal ligge ved skolen.",
+                              answer=f"Vi har talt med {CARL} og {BJORN}", created_by=ANNA,
+                              created_at=at, answered_at=at, updated_at=at)
+            outcome.events += [
+                OutcomeEvent(action="submitted", status="submitted", by_user=ANNA,
+                             by_role="host", at=at),
+                OutcomeEvent(action="status", status="in-progress", by_user=STAFF,
+                             by_role="staff", text=f"Vi venter på {CARL}", at=at)]
+            session.add(outcome)
+            people = People.of(session, at)
+            carl, bjorn = people.shown(CARL, salon.id), people.shown(BJORN, salon.id)
+        files = export(chat, tmp_path / "md")
+        turn = await chat.say(ANNA, room, f'!salon luk "Tak til {CARL}"')
+        with chat.db.session() as session:
+            [final] = session.scalars(select(FinalReport))
+            stored = final.source
+    finally:
+        chat.close()
+    assert carl.startswith("P-") and bjorn.startswith("P-")
+    posted = "\n".join(part for r in turn.replies
+                       for part in (r.source, r.body, r.formatted_body,
+                                    r.attachment.data.decode() if r.attachment else ""))
+    for name, written in (("markdown", "".join(files.values())), ("final report", stored),
+                          ("close", posted)):
+        for hidden in (BJORN, CARL, ERIK, STAFF, "carl:example", "bjorn:example"):
+            assert hidden not in written, (name, hidden)
+        assert f"Vi har talt med {carl} og {bjorn}" in written, name
+        assert ERIK_SAYS not in written and ERIK_IDEA not in written, name
+        assert ANNA in written, (name, "the named host is named")
+    report = files["salon-1.md"]
+    assert f"Jeg er enig med {carl}" in report, "the first summary stays, masked"
+    assert f"Vi venter på {carl}" in report, "a status's reason, masked"
+    assert "(vises ikke: forfatteren har trukket sit samtykke tilbage)" in report
+    assert report.count("Udeladt: en, hvis ord denne opsummering byggede på") == 1, \
+        "the summary of the minutes Erik spoke in is left out"
+    assert f"Jeg er enig med {carl}" in stored and "Udeladt:" in stored
+    assert f"Afsluttende ord: Tak til {carl}" in posted
+
+
+async def open_salon_with(chat: ChatSession) -> str:
+    """Anna (named) hosts; Bjørn and Erik say yes, Carl never consents."""
+    room = await open_salon(chat, '!salon open "Ny legeplads"', guests=(BJORN, CARL, ERIK))
+    for person, level in ((ANNA, "named"), (BJORN, "yes"), (ERIK, "yes")):
+        await say(chat, person, f"!salon consent {level}", room)
+    return room

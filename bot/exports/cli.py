@@ -174,13 +174,20 @@ def run(args: argparse.Namespace) -> int:
             url=url, error=str(getattr(err, "orig", err)).splitlines()[0]))
     finally:
         database.dispose()
-    print(t.ngettext("Exported {rows} row as {format} into {folder}:",
-                     "Exported {rows} rows as {format} into {folder}:", result.total).format(
-        rows=result.total, format=fmt, folder=out))
+    if result.is_report:
+        print(t.ngettext("Exported the report of {n} salon and an index as {format} into "
+                         "{folder}:",
+                         "Exported the reports of {n} salons and an index as {format} into "
+                         "{folder}:", result.total).format(
+            n=result.total, format=fmt, folder=out))
+    else:
+        print(t.ngettext("Exported {rows} row as {format} into {folder}:",
+                         "Exported {rows} rows as {format} into {folder}:", result.total).format(
+            rows=result.total, format=fmt, folder=out))
     for path in result.files:
         print(f"  {path}")
     counts = ", ".join(f"{name} {n}" for name, n in result.rows.items())
-    if counts:
+    if counts and not result.is_report:
         print(t._("Rows per table: {counts}.").format(counts=counts))
     print(t._("People appear under pseudonyms (P-…) unless they chose to be named "
               "(consent named)."))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 FORMATS = ("csv", "xlsx", "json", "md", "html", "ics")
+#: The readable reports: a file or page per salon and an index, not tables of rows.
+REPORT_FORMATS = ("md", "html")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,15 @@ RSVP counts, and attendance by role where minutes were taken), the minute items 
 the outcomes with their status history and answers (staff shown by role, named only with
 their consent) and the latest stored summary of each capture.
 
+What it may show of people is decided by the rules the tables follow
+(``bot.exports.scope``), applied as the report is read, so no layout can show more: every
+Matrix id inside any text it carries (the salon's title, topic and closing statement, a
+meeting's title and place, items, outcomes, their answers and the reasons given with a
+status, summaries) appears as that person may be shown in that salon; an item's words only
+while its author consents; a summary of minutes that recorded someone who has since
+withdrawn is left out. The report holds no message's own text (only counts and the stored
+summaries, which stay after retention as in the tables).
+
 Nothing here knows the handlers: the labels it shares with them are the same message ids,
 translated once in their catalogs.
 """
@@ -16,7 +25,7 @@ translated once in their catalogs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
@@ -44,6 +53,7 @@ from bot.db.models import SETTLED, Outcome, OutcomeEvent
 from bot.documents import Block, Line, anchor, bold, clean, nested, text
 from bot.exports.options import ExportOptions
 from bot.exports.people import People
+from bot.exports.scope import Scope
 from bot.i18n import N_, Translator
 from bot.summariser.model import ITEM_KIND_LABELS, ITEM_KINDS
 from bot.summariser.text import shorten
@@ -125,7 +135,8 @@ class MeetingPart:
 class ItemPart:
     number: int
     kind: str
-    text: str
+    #: None: its author no longer consents, so their words are not shown.
+    text: str | None
     author: str
     assignee: str | None
     due: date | None
@@ -170,6 +181,8 @@ class SummaryPart:
     version: str
     created_at: datetime
     blocks: list[Block]
+    #: Left out: the minutes recorded someone who has since withdrawn (``blocks`` empty).
+    withdrawn: bool = False
 
 
 @dataclass
@@ -240,24 +253,34 @@ def salon_ids(session: Session, options: ExportOptions) -> list[int]:
 def salon_reports(session: Session, options: ExportOptions, people: People,
                   now: datetime) -> Iterator[SalonReport]:
     """One report after the other, so a large database is read one salon at a time."""
+    scope = Scope(people, options, now)
     for salon_id in salon_ids(session, options):
         salon = session.get(Salon, salon_id)
         if salon is not None:
-            yield build(session, salon, people, now, lang=options.language)
+            yield build(session, salon, scope, lang=options.language)
 
 
-def build(session: Session, salon: Salon, people: People, now: datetime, *,
+def build(session: Session, salon: Salon, scope: Scope, *,
           lang: str | None = None) -> SalonReport:
-    """The salon as it stands at ``now``; ``lang`` picks the stored summary in that
-    language where there is one."""
+    """The salon as it stands at ``scope.now``, showing of people what ``scope`` allows;
+    ``lang`` picks the stored summary in that language where there is one."""
+    people, now, sid = scope.people, scope.now, salon.id
+
+    def masked(value: str) -> str:
+        return scope.masked(value, sid) or value
+
+    def maybe(value: str | None) -> str | None:
+        return scope.masked(value, sid)
+
     took_part = [m for m in salon.members if m.joined_at is not None]
     report = SalonReport(
-        id=salon.id, room_id=salon.room_id, title=salon.title, topic=salon.topic,
+        id=sid, room_id=salon.room_id, title=masked(salon.title), topic=maybe(salon.topic),
         status=salon.status, is_public=salon.is_public, created_at=salon.created_at,
-        closed_at=salon.closed_at, closing_statement=salon.closing_statement,
-        hosts=[people.shown(m.user_id, salon.id) for m in salon.hosts()],
+        closed_at=salon.closed_at, closing_statement=maybe(salon.closing_statement),
+        hosts=[scope.shown(m.user_id, sid) for m in salon.hosts()],
         by_role=_by_role(took_part),
-        named=[(m.user_id, m.role) for m in took_part if people.is_named(m.user_id, salon.id)],
+        named=[(name, m.role) for m in took_part
+               if (name := people.name(m.user_id, sid)) is not None],
     )
     meetings = list(session.scalars(select(Meeting).where(Meeting.salon_id == salon.id)
                                     .order_by(Meeting.starts_at, Meeting.number)))
@@ -270,39 +293,54 @@ def build(session: Session, salon: Salon, people: People, now: datetime, *,
             latest[capture.meeting_id] = capture  # the last one counts, as in the minutes
     for meeting in meetings:
         capture = latest.get(meeting.id)
-        report.meetings.append(_meeting(meeting, now, _attendance(
-            session, salon, capture, people, now) if capture else None))
-    for item in session.scalars(select(MinuteItem).where(MinuteItem.salon_id == salon.id)
+        part = _meeting(meeting, now, _attendance(
+            session, salon, capture, people, now) if capture else None)
+        part.title, part.place, part.url = maybe(part.title), maybe(part.place), maybe(part.url)
+        report.meetings.append(part)
+    for item in session.scalars(select(MinuteItem).where(MinuteItem.salon_id == sid)
                                 .order_by(MinuteItem.number, MinuteItem.id)):
         meeting = numbers.get(item.meeting_id) if item.meeting_id else None
         report.items.append(ItemPart(
-            number=item.number, kind=item.kind, text=item.text,
-            author=people.shown(item.user_id, salon.id),
-            assignee=people.shown(item.assignee, salon.id) if item.assignee else None,
+            number=item.number, kind=item.kind, text=scope.words(item.user_id, sid, item.text),
+            author=scope.shown(item.user_id, sid),
+            assignee=scope.shown(item.assignee, sid) if item.assignee else None,
             due=item.due, meeting=meeting.number if meeting else None,
             created_at=item.created_at))
-    for outcome in session.scalars(select(Outcome).where(Outcome.salon_id == salon.id)
+    for outcome in session.scalars(select(Outcome).where(Outcome.salon_id == sid)
                                    .order_by(Outcome.created_at, Outcome.id)):
         report.outcomes.append(OutcomePart(
-            ref=outcome.ref, kind=outcome.kind, text=outcome.text, status=outcome.status,
-            answer=outcome.answer, answered_at=outcome.answered_at,
-            created_at=outcome.created_at,
-            created_by=people.shown(outcome.created_by, salon.id),
-            history=[OutcomeStep(action=e.action, status=e.status, text=e.text,
-                                 by=_actor(people, e.by_user, e.by_role, salon.id), at=e.at)
+            ref=outcome.ref, kind=outcome.kind, text=masked(outcome.text),
+            status=outcome.status, answer=maybe(outcome.answer),
+            answered_at=outcome.answered_at, created_at=outcome.created_at,
+            created_by=scope.shown(outcome.created_by, sid),
+            history=[OutcomeStep(action=e.action, status=e.status, text=maybe(e.text),
+                                 by=_actor(people, e.by_user, e.by_role, sid), at=e.at)
                      for e in outcome.events]))
+    withdrawn = scope.withdrawn_captures(session)
     for capture in captures:
         found = _stored_summary(session, capture, lang)
         if found is None:
             continue
         meeting = numbers.get(capture.meeting_id) if capture.meeting_id else None
+        left_out = capture.id in withdrawn
         report.summaries.append(SummaryPart(
             meeting=meeting.number if meeting else None,
-            meeting_title=meeting.title if meeting else None,
+            meeting_title=maybe(meeting.title) if meeting else None,
             started_at=capture.started_at, ended_at=capture.ended_at,
             language=found.language, method=found.method, version=found.version,
-            created_at=found.created_at, blocks=_summary_blocks(found)))
+            created_at=found.created_at, withdrawn=left_out,
+            blocks=[] if left_out else _masked(_summary_blocks(found), maybe)))
     return report
+
+
+def _masked(value: Any, mask: Callable[[str | None], str | None]) -> Any:
+    """A summary's blocks with ``mask`` applied to every text in them: headings, lines,
+    table cells, a link's label and address (a link to a person is their id)."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [_masked(v, mask) for v in value]
+    return value
 
 
 def _by_role(members: Sequence[Member]) -> dict[str, int]:
@@ -637,8 +675,14 @@ def attendance_blocks(t: Translator, found: Attendance, layout: Layout) -> list[
     return blocks
 
 
+def item_text(t: Translator, item: ItemPart) -> str:
+    if item.text is None:
+        return t._("(not shown: its author has withdrawn their consent)")
+    return item.text
+
+
 def item_line(t: Translator, item: ItemPart, *, limit: int | None = None) -> Line:
-    words = shorten(item.text, limit) if limit else clean(item.text)
+    words = shorten(item_text(t, item), limit) if limit else clean(item_text(t, item))
     extra = [t._("from {user}").format(user=item.author)]
     if item.assignee:
         extra.append(t._("for {user}").format(user=item.assignee))
@@ -716,6 +760,11 @@ def summary_section(report: SalonReport, layout: Layout) -> list[Block]:
         blocks.append([heading, t._("Summary of {what}, {when}").format(
             what=meeting_name(t, part.meeting, part.meeting_title),
             when=day_words(layout, part.started_at))])
+        if part.withdrawn:
+            blocks.append(["para", [text(t._(
+                "Left out: someone whose words this summary drew on has since withdrawn "
+                "their consent. A host can ask for a new summary in the salon."))]])
+            continue
         # The summary's own headings (key points, open questions) go one level below it.
         levels = ("title", "heading", "subheading", "minor")
         blocks += [_clear_links(t, block)
@@ -743,7 +792,7 @@ def _clear_links(t: Translator, block: Block) -> Block:
 def in_room_cut(report: SalonReport) -> bool:
     """Whether the chat message leaves something out (then the full report goes along)."""
     return len(report.items) > ITEMS_IN_ROOM or any(
-        len(i.text) > ITEM_TEXT_IN_ROOM for i in report.items)
+        len(i.text or "") > ITEM_TEXT_IN_ROOM for i in report.items)
 
 
 # --- the index of an export ----------------------------------------------------------------

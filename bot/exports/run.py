@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 from bot.db import ExportRecord
 from bot.exports.csv_writer import write_csv
 from bot.exports.datapackage import package, write_package
-from bot.exports.options import FORMATS, ExportOptions
+from bot.exports.options import FORMATS, REPORT_FORMATS, ExportOptions
 from bot.exports.people import People
-from bot.exports.tables import SCHEMA_VERSION, TABLES, Scope
+from bot.exports.scope import Scope
+from bot.exports.tables import SCHEMA_VERSION, TABLES
 from bot.i18n import translator
 
 VIA = ("staff-room", "command-line")
@@ -38,12 +39,18 @@ class ExportResult:
     format: str
     #: The files written, in the order written.
     files: list[Path] = field(default_factory=list)
-    #: Rows per table (for md/html: salons in the report; for ics: meetings).
+    #: Rows per table (for md/html: ``salons``, the salons with a report; for ics: meetings).
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+    @property
+    def is_report(self) -> bool:
+        """A readable report (md, html): a file or page per salon and an index, no tables;
+        ``total`` is the number of salons."""
+        return self.format in REPORT_FORMATS
 
 
 def _title(options: ExportOptions, now: datetime) -> str:
@@ -130,8 +137,10 @@ def write_export(session: Session, options: ExportOptions, out_dir: Path, *,
         from bot.exports.markdown import write_markdown
 
         result.files += write_markdown(session, out_dir, options, people, now)
+        result.rows["salons"] = len(result.files) - 1  # a file per salon and the index
     else:  # html
         from bot.exports.site import write_site
 
         result.files += write_site(session, out_dir, options, people, now)
+        result.rows["salons"] = len(result.files) - 1  # a page per salon and the index
     return result

@@ -4,15 +4,17 @@ described, read as a stream.
 Each table is a SQLAlchemy Core select (no ORM objects) read with ``yield_per``, so a
 database of millions of rows is exported in bounded memory, and a function that turns one
 database row into the exported values, in the order of the table's fields. What a person
-may be shown is decided here, once for every format:
+may be shown is decided in ``bot.exports.scope`` (the rules the readable reports follow
+too), once for every format:
 
-- a user column becomes ``People.shown``: the Matrix id only with ``consent named`` for that
+- a user column becomes ``Scope.shown``: the Matrix id only with ``consent named`` for that
   salon, else the installation's stable pseudonym; a Matrix id inside text is replaced the
   same way;
 - a person's own words (a recorded message, a minute item) only while they consent (yes or
   named) now; a message's text also not once deleted by retention, nor when it is older than
   ``privacy.retention_days`` (the sweep may not have run yet), and never the quote of
-  another person's message a reply carries;
+  another person's message a reply carries (``message_text``);
+- a summary that drew on the words of someone who has since withdrawn, without its text;
 - staff in an outcome's history are shown by role; their name only with ``consent named``.
 
 The column names are English snake_case and stable: machines read them. Times are UTC.
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, String, or_, select, type_coerce
@@ -52,9 +53,7 @@ from bot.db import (
 )
 from bot.db.models import UTCDateTime
 from bot.exports.options import ExportOptions
-from bot.exports.people import People
-from bot.privacy import USER_ID
-from bot.replies import without_reply_fallback
+from bot.exports.scope import Scope, message_text
 
 #: The version of the tables' layout (the custom ``schema_version`` of the Data Package and
 #: the JSON document): raised when a column is renamed, removed or changes meaning.
@@ -82,93 +81,6 @@ class ForeignKey:
     field: str
     table: str
     reference: str = "id"
-
-
-@dataclass
-class Scope:
-    """What every table reads with: who may be shown how, the filters, the time."""
-
-    people: People
-    options: ExportOptions
-    now: datetime
-    #: Captures with recorded words of someone who no longer consents (read on first use).
-    _withdrawn: set[int] | None = None
-    #: How each (person, salon) is shown, worked out once: an export asks a million times.
-    _shown: dict[tuple[str, int | None], str] = field(default_factory=dict)
-
-    def shown(self, user_id: str | None, salon_id: int | None) -> str:
-        """``People.shown``, cached."""
-        if user_id is None:
-            return ""
-        key = (user_id, salon_id)
-        found = self._shown.get(key)
-        if found is None:
-            found = self._shown[key] = self.people.shown(user_id, salon_id)
-        return found
-
-    def withdrawn_captures(self, session: Session) -> set[int]:
-        """The captures whose recorded messages include someone who no longer consents: a
-        summary of one may quote their words, so its text is not exported."""
-        if self._withdrawn is None:
-            rows = session.execute(
-                select(RecordedMessage.capture_id, RecordedMessage.user_id, Capture.salon_id)
-                .join(Capture, Capture.id == RecordedMessage.capture_id)
-                .where(RecordedMessage.body.is_not(None)).distinct())
-            allows = self.people.allows_text
-            self._withdrawn = {capture for capture, user, salon in rows
-                               if not allows(user, salon)}
-        return self._withdrawn
-
-    #: Times may come as SQLite's stored text (``raw_times``): the cutoff as such text too.
-    _cutoff_text: str = ""
-    _allows: dict[tuple[str, int | None], bool] = field(default_factory=dict)
-
-    @property
-    def retention_cutoff(self) -> datetime:
-        return self.now - timedelta(days=self.options.retention_days)
-
-    def beyond_retention(self, sent_at: datetime | str) -> bool:
-        if sent_at.__class__ is str:
-            if not self._cutoff_text:
-                self._cutoff_text = sqlite_text(self.retention_cutoff)
-            return sent_at < self._cutoff_text  # type: ignore[operator]
-        return sent_at < self.retention_cutoff  # type: ignore[operator]
-
-    def allows_text(self, user_id: str, salon_id: int | None) -> bool:
-        key = (user_id, salon_id)
-        found = self._allows.get(key)
-        if found is None:
-            found = self._allows[key] = self.people.allows_text(user_id, salon_id)
-        return found
-
-    def masked(self, text: str | None, salon_id: int | None) -> str | None:
-        """Text with every Matrix id in it shown as its person may be shown."""
-        if not text or "@" not in text:
-            return text
-        shown = self.shown
-        return USER_ID.sub(lambda m: shown(m.group(0), salon_id), text)
-
-    def words(self, user_id: str | None, salon_id: int | None, text: str | None) -> str | None:
-        """A person's own words, only while they consent."""
-        if text is None or user_id is None or not self.allows_text(user_id, salon_id):
-            return None
-        return self.masked(text, salon_id)
-
-
-def sqlite_text(moment: datetime) -> str:
-    """A time as SQLAlchemy stores a ``UTCDateTime`` on SQLite (text that sorts by time)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def message_text(scope: Scope, user_id: str, salon_id: int | None, body: str | None,
-                 sent_at: datetime | str, text_deleted_at: datetime | str | None) -> str | None:
-    """What may be shown of a recorded message's text (None: nothing): consent now, within
-    retention, without the quote of the message it answers."""
-    if body is None or text_deleted_at is not None or scope.beyond_retention(sent_at):
-        return None
-    if body.startswith(">"):
-        body = without_reply_fallback(body)
-    return scope.words(user_id, salon_id, body)
 
 
 Convert = Callable[[Row[Any], Scope], tuple[Any, ...]]
@@ -489,8 +401,7 @@ def _summaries_query(options: ExportOptions) -> Select[Any]:
 
 def _summaries_row(row: Row[Any], scope: Scope) -> tuple[Any, ...]:
     values = list(row)
-    withdrawn = scope._withdrawn or set()
-    values[6] = None if values[2] in withdrawn else scope.masked(values[6], values[1])
+    values[6] = scope.summary_text(values[2], values[1], values[6])
     return tuple(values)
 
 
