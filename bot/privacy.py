@@ -37,7 +37,15 @@ from sqlalchemy import ColumnElement, Select, Table, delete, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from bot.db import Base, MinuteItem, RecordedMessage, StoredSummary, WatchedEvent
+from bot.db import (
+    Base,
+    Capture,
+    FinalReport,
+    MinuteItem,
+    RecordedMessage,
+    StoredSummary,
+    WatchedEvent,
+)
 from bot.db.session import after_commit
 from bot.i18n import N_
 from bot.replies import without_reply_fallback
@@ -87,6 +95,14 @@ def _summaries_drawn_on(user_id: str) -> Select[Any]:
     return select(StoredSummary.id).where(StoredSummary.capture_id.in_(captures))
 
 
+def _final_reports_drawn_on(user_id: str) -> Select[Any]:
+    """Reports of salons where the person's words (items, recorded messages) were read."""
+    salons = select(MinuteItem.salon_id).where(MinuteItem.user_id == user_id).union(
+        select(Capture.salon_id).join(RecordedMessage, RecordedMessage.capture_id == Capture.id)
+        .where(RecordedMessage.user_id == user_id))
+    return select(FinalReport.id).where(FinalReport.salon_id.in_(salons))
+
+
 RULES: dict[str, Rule] = {
     "salons": Rule(N_("Salons you opened."), clear=("created_by",)),
     "members": Rule(N_("Your place in salons: role, standing, when you were invited and "
@@ -120,7 +136,7 @@ RULES: dict[str, Rule] = {
     "outcome_events": Rule(N_("Answers and status changes you gave to outcomes as staff (they "
                               "stay, without your name)."), clear=("by_user",)),
     "final_reports": Rule(N_("Final reports of closed salons that name you (your id is taken "
-                             "out).")),
+                             "out)."), drawn_on=_final_reports_drawn_on),
     "exports": Rule(N_("Exports you made as staff (the log keeps them, without your name)."),
                     clear=("by_user",)),
 }

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy import select
 
+from bot import consent
 from bot.commands import (
     CommandSpec,
     HandlerResult,
@@ -41,6 +42,7 @@ from bot.db import (
     RoomSetting,
     Salon,
 )
+from bot.exports.people import People
 from bot.i18n import N_, Translator, translator
 from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply, escape_markup
@@ -141,6 +143,18 @@ def staff_translator(ctx: Context) -> Translator:
                       or ctx.config.bot.default_language)
 
 
+def staff_people(ctx: Context) -> People:
+    """How people are shown in the staff room, where a citizen may sit too: as the exports
+    show them (a Matrix id only with ``consent named``, else the installation's pseudonym),
+    also inside a host's text. Read once per command."""
+    return People.of(ctx.session, ctx.clock.now())
+
+
+def for_staff(people: People, text: str, salon_id: int) -> str:
+    """A salon's text as the staff room may read it (see ``staff_people``)."""
+    return people.masked(text, salon_id) or ""
+
+
 def find_outcome(ctx: Context, ref: str) -> Outcome:
     """The outcome ``U-12``, ``u12``, ``12`` or ``#12`` names; refused with a hint otherwise."""
     t = ctx.t
@@ -208,14 +222,16 @@ async def overdue(ctx: Context) -> HandlerResult:
     if salon is None:
         return None
     t = staff_translator(ctx)
-    days = number * ctx.config.outcomes.answer_within_days
+    # Counted from the outcome, not the period: a reminder sent late says how late it is.
+    days = max(number * ctx.config.outcomes.answer_within_days,
+               (ctx.clock.now() - outcome.created_at).days)
     lines = [
         t.ngettext("⏰ **{ref}** from {salon} is still unanswered after {days} day.",
                    "⏰ **{ref}** from {salon} is still unanswered after {days} days.",
                    days).format(ref=outcome.ref, salon=salon_label(t, salon), days=days),
         t._("Status: {status}.").format(status=status_name(t, outcome.status)),
         f"{kind_name(t, outcome.kind).capitalize()}: "
-        f"{escape_markup(shorten(outcome.text, 300))}",
+        f"{escape_markup(shorten(for_staff(staff_people(ctx), outcome.text, salon.id), 300))}",
         how_to_answer(ctx, t, outcome),
     ]
     return Reply("\n".join(lines), room_id=ctx.staff_room_id)
@@ -265,6 +281,13 @@ def _item_option(ctx: Context, salon: Salon, command: ParsedCommand) -> MinuteIt
                                  "--from 3.").format(
             ref=escape_markup(str(value)), prefix=ctx.prefix,
             items=verb(ctx, "items", ctx.lang), verb=verb(ctx, "outcome", ctx.lang)))
+    if not consent.allows_recording(consent.level_of(ctx.session, item.user_id, salon.id)):
+        # Its author has withdrawn: their words go nowhere new, least of all to the
+        # municipality.
+        raise Refusal(ctx.t._("Item {n} can't become an outcome: the person who wrote it has "
+                              "withdrawn their consent, so their words are not passed on. "
+                              "Write the outcome in your own words instead.").format(
+            n=item.number))
     return item
 
 
@@ -340,7 +363,8 @@ def _for_staff(ctx: Context, salon: Salon, outcome: Outcome) -> str:
                                                           salon=salon_label(t, salon)),
         t._("The salon's room: {link}").format(link=room_link(ctx, salon)),
         t._("Kind: {kind}").format(kind=kind_name(t, outcome.kind)),
-        t._("Text: {text}").format(text=escape_markup(outcome.text)),
+        t._("Text: {text}").format(
+            text=escape_markup(for_staff(staff_people(ctx), outcome.text, salon.id))),
         t._("Status: {status}.").format(status=status_name(t, outcome.status)),
         t.ngettext("Please answer by {date} (within {days} day).",
                    "Please answer by {date} (within {days} days).", days).format(

@@ -31,6 +31,7 @@ from bot.commands import CommandSpec, Registry
 from bot.context import Context
 from bot.db import (
     Capture,
+    FinalReport,
     JobState,
     Member,
     PollVote,
@@ -210,15 +211,19 @@ def _withdraw_answers(ctx: Context) -> tuple[int, list[Reply]]:
     return withdrawn, notices
 
 
-def _summaries_again(ctx: Context) -> privacy.Regenerate | None:
-    """Stored summaries that drew on the person, made again without them (one per capture
-    and language), by the summary area's own code; None while it offers no way to."""
+def _drawn_again(ctx: Context) -> privacy.Regenerate | None:
+    """What drew on the person, made again without them by its own area's code: stored
+    summaries (one per capture and language), then final reports of closed salons (which
+    carry those summaries); None while the areas offer no way to."""
     try:
+        from handlers.report import write_final_report
         from handlers.summary import summary_for
-    except ImportError:  # pragma: no cover - the summary area is not there
+    except ImportError:  # pragma: no cover - the areas are not there
         return None
 
     def regenerate(session: Session, table: Table, rows: list[Row[Any]]) -> set[int]:
+        if table.name == FinalReport.__tablename__:
+            return reports_again(session, rows)
         if table.name != StoredSummary.__tablename__:
             return set()
         groups: dict[tuple[int, str], list[int]] = {}
@@ -244,6 +249,25 @@ def _summaries_again(ctx: Context) -> privacy.Regenerate | None:
                 continue
             if again is not None:
                 made.update(indexes)
+        return made
+
+    def reports_again(session: Session, rows: list[Row[Any]]) -> set[int]:
+        made: set[int] = set()
+        for index, row in enumerate(rows):
+            salon = session.get(Salon, row.salon_id)
+            if salon is None:
+                continue
+            try:
+                with session.begin_nested():
+                    write_final_report(replace(ctx, t=translator(row.language)), salon)
+            except Exception as err:
+                if is_transient(err):
+                    raise
+                # Deleted is safe: the salon and everything the report showed stay.
+                log.exception("forget-me: the final report of salon %s could not be made "
+                              "again; it stays deleted", salon.id)
+                continue
+            made.add(index)
         return made
 
     return regenerate
@@ -293,6 +317,12 @@ def erased_lines(t: Translator, erased: privacy.Erased) -> list[str]:
         out.append("- " + t.ngettext(
             "{n} summary made again without you", "{n} summaries made again without you",
             summaries.regenerated).format(n=summaries.regenerated))
+    reports = erased.tables.get("final_reports")
+    if reports is not None and reports.regenerated:
+        out.append("- " + t.ngettext(
+            "{n} final report of a closed salon made again without you",
+            "{n} final reports of closed salons made again without you",
+            reports.regenerated).format(n=reports.regenerated))
     if summaries is not None and summaries.deleted:
         out.append("- " + t.ngettext(
             "{n} stored summary that drew on what you wrote: deleted, and made again without "
@@ -311,7 +341,7 @@ async def forget_me(command: ParsedCommand, ctx: Context) -> list[Reply]:
         return [_ask(ctx)]
     withdrawn, notices = _withdraw_answers(ctx)
     erased = privacy.erase(ctx.session, ctx.sender, watch=ctx.watch,
-                           regenerate=_summaries_again(ctx))
+                           regenerate=_drawn_again(ctx))
     erased.of("rsvps").deleted += withdrawn
     lines = erased_lines(t, erased)
     if lines:

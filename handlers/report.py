@@ -19,13 +19,14 @@ report holds one kind of pseudonym only.)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.context import Context
-from bot.db import RoomSetting, Salon
+from bot.db import Salon
 from bot.db.models import FinalReport
 from bot.documents import Block, to_markdown, to_source
 from bot.exports.options import ExportOptions
@@ -46,10 +47,11 @@ from bot.exports.report import (
     status_words,
 )
 from bot.exports.scope import Scope
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.replies import Attachment, Reply, escape_markup
 from bot.summariser.text import shorten
 from handlers.describe import room_link
+from handlers.outcomes import salon_translator, staff_translator, verb
 
 MARKDOWN: Final = "text/markdown"
 #: A Matrix event holds at most 64 KiB, and carries the text twice (plain and HTML, æøå in
@@ -59,29 +61,29 @@ ROOM_LIMIT: Final = 12_000
 OUTCOME_TEXT: Final = 200
 
 
-def report_language(ctx: Context, salon: Salon) -> str:
-    return salon.language or ctx.config.bot.default_language
-
-
-def staff_language(ctx: Context) -> str:
-    """The staff room's own setting, else the municipality's default language."""
-    setting = ctx.session.get(RoomSetting, ctx.staff_room_id) if ctx.staff_room_id else None
-    return setting.language if setting and setting.language else \
-        ctx.config.bot.default_language
-
-
 def report_scope(ctx: Context, salon: Salon, people: People | None = None) -> Scope:
     """What the final report may show: the export's rules, for this salon, at this time."""
     now = ctx.clock.now()
-    options = ExportOptions("md", salon_id=salon.id, language=report_language(ctx, salon),
+    options = ExportOptions("md", salon_id=salon.id, language=salon_translator(ctx, salon).lang,
                             timezone=salon.timezone or ctx.config.bot.timezone,
                             retention_days=ctx.config.privacy.retention_days)
     return Scope(people or People.of(ctx.session, now), options, now)
 
 
-def final_report(ctx: Context, salon: Salon, people: People | None = None) -> list[Reply]:
-    """Writes and stores the report of a salon that has just been closed; the replies post it
-    in the salon and announce it in the staff room (if there is one)."""
+@dataclass(frozen=True)
+class Written:
+    """A final report as stored, and what the room is shown of it."""
+
+    report: SalonReport
+    full: list[Block]
+    posted: str
+    attach: bool
+    t: Translator
+
+
+def write_final_report(ctx: Context, salon: Salon, people: People | None = None) -> Written:
+    """Builds the salon's final report and stores it (replacing an earlier one): at ``close``,
+    and again without a person after their ``forget-me``."""
     scope = report_scope(ctx, salon, people)
     now = scope.now
     lang = scope.options.language
@@ -104,14 +106,23 @@ def final_report(ctx: Context, salon: Salon, people: People | None = None) -> li
                                     created_at=now))
     else:
         stored.language, stored.source, stored.created_at = lang, source, now
-    replies = [Reply(posted)]
-    if attach:
+    return Written(report, full, posted, attach, t)
+
+
+def final_report(ctx: Context, salon: Salon, people: People | None = None) -> list[Reply]:
+    """Writes and stores the report of a salon that has just been closed; the replies post it
+    in the salon and announce it in the staff room (if there is one)."""
+    written = write_final_report(ctx, salon, people)
+    t = written.t
+    replies = [Reply(written.posted)]
+    if written.attach:
         replies.append(Reply(
             t._("The whole final report as Markdown, with every item in full."),
             attachment=Attachment(f"final-report-salon-{salon.id}.md", MARKDOWN,
-                                  to_markdown(full).encode())))
+                                  to_markdown(written.full).encode())))
     if ctx.staff_room_id:
-        replies.append(Reply(staff_announcement(ctx, salon, report), room_id=ctx.staff_room_id))
+        replies.append(Reply(staff_announcement(ctx, salon, written.report),
+                             room_id=ctx.staff_room_id))
     return replies
 
 
@@ -122,7 +133,7 @@ def shorten_source(source: str) -> str:
 
 
 def staff_announcement(ctx: Context, salon: Salon, report: SalonReport) -> str:
-    t = translator(staff_language(ctx))
+    t = staff_translator(ctx)
     lines = [t._("**{salon} has been closed**, and its final report is written.").format(
         salon=escape_markup(salon_name(t, report))),
         t._("The salon's room: {link}").format(link=room_link(ctx, salon))]
@@ -138,9 +149,9 @@ def staff_announcement(ctx: Context, salon: Salon, report: SalonReport) -> str:
                                 len(waiting)).format(n=len(waiting)))
         lines += [f"- **{o.ref}** ({kind_words(t, o.kind)}; {status_words(t, o.status)}): "
                   + escape_markup(shorten(o.text, OUTCOME_TEXT)) for o in waiting]
-        lines.append(t._("Answer one with {prefix} respond {ref} \"text\".").format(
-            prefix=ctx.prefix, ref=waiting[0].ref))
-    lines.append(t._("Export the report with {prefix} export html --salon #{id} (a web page) "
-                     "or {prefix} export md --salon #{id} (Markdown).").format(
-        prefix=ctx.prefix, id=salon.id))
+        lines.append(t._("Answer one with {prefix} {respond} {ref} \"text\".").format(
+            prefix=ctx.prefix, respond=verb(ctx, "respond", t.lang), ref=waiting[0].ref))
+    lines.append(t._("Export the report with {prefix} {export} html --salon #{id} (a web page) "
+                     "or {prefix} {export} md --salon #{id} (Markdown).").format(
+        prefix=ctx.prefix, export=verb(ctx, "export", t.lang), id=salon.id))
     return "\n".join(lines)

@@ -32,12 +32,14 @@ from bot.db import (
     Salon,
     SalonStatus,
 )
+from bot.db.models import SETTLED
 from bot.exports.options import REPORT_FORMATS
+from bot.exports.people import People
 from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply, escape_markup
 from bot.summariser.text import shorten
-from bot.when import nordic
+from bot.when.since import EARLIEST, Ahead, NotSure, TooEarly, past_day, without_since_word
 from handlers.describe import joined, role_counts, salon_label
 from handlers.meeting_text import label as meeting_label
 from handlers.minutes import capture_of, present
@@ -47,10 +49,12 @@ from handlers.outcomes import (
     announcement_event,
     deadline,
     find_outcome,
+    for_staff,
     kind_name,
     plan_overdue,
     read_status,
     salon_translator,
+    staff_people,
     state_words,
     status_name,
     status_word,
@@ -63,8 +67,6 @@ LIST_MAX: Final = 30
 #: Lines each part of the digest shows.
 DIGEST_MAX: Final = 15
 DIGEST_DAYS: Final = 7
-SINCE_WORDS: Final = frozenset({"since", "siden", "sedan", "fra", "från", "from"})
-YESTERDAY_WORDS: Final = frozenset({"yesterday", "i går", "igår", "i gar", "igar"})
 #: A status staff may set, and the words for choosing which outcomes to list.
 CHOOSABLE: Final = (OutcomeStatus.RECEIVED, OutcomeStatus.IN_PROGRESS, OutcomeStatus.ANSWERED,
                     OutcomeStatus.DECLINED)
@@ -196,6 +198,7 @@ async def set_status(command: ParsedCommand, ctx: Context) -> list[Reply]:
                              "status.").format(ref=outcome.ref, prefix=ctx.prefix,
                                                verb=verb(ctx, "respond", ctx.lang)))
     salon = _salon_of(ctx, outcome)
+    reopened = outcome.is_settled and status.value not in SETTLED
     now = _record(ctx, outcome, action="status", status=status.value, text=reason)
     if status is OutcomeStatus.ANSWERED:
         outcome.answered_at = now
@@ -211,6 +214,11 @@ async def set_status(command: ParsedCommand, ctx: Context) -> list[Reply]:
     lines.append(room_t._("Set by {who}.").format(who=_staff_shown(ctx, room_t, salon)))
     confirm = t._("{ref} is now “{status}”; I have told {salon}.").format(
         ref=outcome.ref, status=status_name(t, status.value), salon=salon_label(t, salon))
+    if reopened:
+        # Going back from answered or declined is allowed (a mistake, or new facts), but
+        # never silently: it waits for the municipality again.
+        confirm += " " + t._("It was settled; now it is open again, and I will remind you "
+                             "here if it stays without an answer.")
     return [Reply(confirm), _to_salon(ctx, salon, outcome, "\n".join(lines))]
 
 
@@ -263,12 +271,13 @@ async def list_outcomes(command: ParsedCommand, ctx: Context) -> Reply:
     lines = [heading.format(n=total)]
     salons = {s.id: s for s in ctx.session.scalars(select(Salon).where(
         Salon.id.in_({o.salon_id for o in outcomes})))}
+    people = staff_people(ctx)
     for outcome in outcomes[:LIST_MAX]:
         salon = salons[outcome.salon_id]
         lines.append(
             f"- **{outcome.ref}** · {salon_label(t, salon)} · {kind_name(t, outcome.kind)} · "
             f"{state_words(ctx, outcome, salon)} · {_age(ctx, t, outcome)}: "
-            f"{escape_markup(shorten(outcome.text, SHORT_TEXT))}")
+            f"{escape_markup(shorten(for_staff(people, outcome.text, salon.id), SHORT_TEXT))}")
     if total > LIST_MAX:
         lines.append(t._("… and {n} more.").format(n=total - LIST_MAX))
     lines.append(t._("Answer with {prefix} {respond} U-12 \"…\"; say where one stands with "
@@ -324,66 +333,37 @@ def _since_examples(ctx: Context) -> str:
 
 
 def read_since(ctx: Context, words: tuple[str, ...]) -> date | None:
-    """The day ``since <date>`` names, in the past: a weekday is the last one, a day and
-    month without a year the last such day. None when nothing was written."""
+    """The day ``since <date>`` names, in the past (``bot.when.since``). None when nothing
+    was written."""
     t = ctx.t
     words = tuple(words)
-    if words and words[0].casefold() in SINCE_WORDS:
-        words = words[1:]
-        if not words:
-            raise UsageError(t._("Write the date after “since”.") + " " + _since_examples(ctx))
-    text = " ".join(words).strip()
+    rest = without_since_word(words)
+    if words and not rest:
+        raise UsageError(t._("Write the date after “since”.") + " " + _since_examples(ctx))
+    text = " ".join(rest).strip()
     if not text:
         return None
+    return past_day_or_refuse(ctx, text, _since_examples(ctx))
+
+
+def past_day_or_refuse(ctx: Context, text: str, examples: str) -> date:
+    """``bot.when.since.past_day`` with each refusal said in the reader's language."""
+    t = ctx.t
     today = ctx.clock.now().astimezone(_zone(ctx)).date()
-    if text.casefold() in YESTERDAY_WORDS:
-        return today - timedelta(days=1)
-    problem = t._("I can't tell for sure which day “{text}” means, and I don't want to "
-                  "guess.").format(text=escape_markup(text))
     try:
-        day = _past_day(nordic.read_words(text), today)
-    except (nordic.NotOurs, nordic.Refused, ValueError):
-        raise UsageError(problem + " " + _since_examples(ctx)) from None
-    if day > today:
+        return past_day(text, today)
+    except Ahead:
         raise UsageError(t._("“{text}” is ahead of us; the digest looks back.").format(
-            text=escape_markup(text)) + " " + _since_examples(ctx))
-    return day
-
-
-def _past_day(found: nordic.Words, today: date) -> date:
-    """The day the words name, looking back from today; ``Refused`` when unsure."""
-    if found.every or found.until is not None or found.clock is not None \
-            or found.week != "plain" or found.lone_day is not None or len(found.dates) > 1:
-        raise nordic.Refused("ambiguous")
-    if found.relday is not None:
-        day = today + timedelta(days=found.relday)
-    elif found.dates:
-        written = found.dates[0]
-        if written.year is not None:
-            day = date(written.year, written.month, written.day)
-        else:
-            # The last such day: this year's, or last year's once it is still ahead (29
-            # February: the last year that had one).
-            years = [y for y in range(today.year, today.year - 5, -1) if _exists(y, written)
-                     and date(y, written.month, written.day) <= today]
-            if not years:
-                raise nordic.Refused("unreadable")
-            day = date(years[0], written.month, written.day)
-    elif found.weekday is not None:
-        return today - timedelta(days=(today.weekday() - found.weekday) % 7 or 7)
-    else:
-        raise nordic.Refused("ambiguous")
-    if found.weekday is not None and day.weekday() != found.weekday:
-        raise nordic.Refused("ambiguous")
-    return day
-
-
-def _exists(year: int, written: nordic.CalDate) -> bool:
-    try:
-        date(year, written.month, written.day)
-    except ValueError:
-        return False
-    return True
+            text=escape_markup(text)) + " " + examples) from None
+    except TooEarly:
+        raise UsageError(t._("“{text}” is before any salon was held here; write a day from "
+                             "{year} on.").format(text=escape_markup(text),
+                                                  year=EARLIEST.year)
+                         + " " + examples) from None
+    except NotSure:
+        raise UsageError(t._("I can't tell for sure which day “{text}” means, and I don't "
+                             "want to guess.").format(text=escape_markup(text))
+                         + " " + examples) from None
 
 
 def _part(t: Translator, heading: str, lines: list[str]) -> list[str]:
@@ -426,20 +406,32 @@ def _meeting_lines(ctx: Context, since: datetime, now: datetime) -> list[str]:
     return lines
 
 
-def _event_line(ctx: Context, event: OutcomeEvent, outcome: Outcome, salon: Salon,
-                zone: ZoneInfo) -> str:
+def _who(ctx: Context, people: People, user_id: str | None, salon_id: int | None,
+         nobody: str) -> str:
+    """Staff by their id (colleagues in their own room); anyone else as the exports show
+    them; ``nobody`` for an id forget-me took away."""
+    if user_id is None:
+        return nobody
+    return user_id if user_id in ctx.config.bot.staff else people.shown(user_id, salon_id)
+
+
+def _event_line(ctx: Context, people: People, event: OutcomeEvent, outcome: Outcome,
+                salon: Salon, zone: ZoneInfo) -> str:
     t = ctx.t
     when = _short_day(t, event.at, zone)
-    who = event.by_user or t._("someone who has since been forgotten")
+    who = _who(ctx, people, event.by_user, salon.id,
+               t._("someone who has since been forgotten"))
     if event.action == "answer":
         what = t._("answered by {who}: “{text}”").format(
-            who=who, text=escape_markup(shorten(event.text or "", SHORT_TEXT)))
+            who=who, text=escape_markup(shorten(for_staff(people, event.text or "", salon.id),
+                                                SHORT_TEXT)))
     else:
         what = t._("now {status}, set by {who}").format(
             status=status_name(t, event.status), who=who)
         if event.text:
             what += " " + t._("(reason: “{text}”)").format(
-                text=escape_markup(shorten(event.text, SHORT_TEXT)))
+                text=escape_markup(shorten(for_staff(people, event.text, salon.id),
+                                           SHORT_TEXT)))
     return f"- {when} · **{outcome.ref}** ({salon_label(t, salon)}): {what}"
 
 
@@ -466,19 +458,20 @@ async def digest(command: ParsedCommand, ctx: Context) -> Reply:
         select(OutcomeEvent, Outcome, Salon).join(Outcome, OutcomeEvent.outcome_id == Outcome.id)
         .join(Salon, Outcome.salon_id == Salon.id).where(OutcomeEvent.at >= since)
         .order_by(OutcomeEvent.at, OutcomeEvent.id)).all()
+    people = staff_people(ctx)
     for event, outcome, salon in events:
         if event.action == "submitted":
             submitted.append(
                 f"- {_short_day(t, event.at, zone)} · **{outcome.ref}** "
                 f"({salon_label(t, salon)}, {kind_name(t, outcome.kind)}): "
-                f"{escape_markup(shorten(outcome.text, SHORT_TEXT))} · "
-                + t._("now: {state}").format(state=state_words(ctx, outcome, salon)))
+                f"{escape_markup(shorten(for_staff(people, outcome.text, salon.id), SHORT_TEXT))}"
+                " · " + t._("now: {state}").format(state=state_words(ctx, outcome, salon)))
         else:
-            changes.append(_event_line(ctx, event, outcome, salon, zone))
+            changes.append(_event_line(ctx, people, event, outcome, salon, zone))
     exports = []
     for record in session.scalars(select(ExportRecord).where(ExportRecord.created_at >= since)
                                   .order_by(ExportRecord.created_at, ExportRecord.id)):
-        who = record.by_user or t._("someone at the command line")
+        who = _who(ctx, people, record.by_user, None, t._("someone at the command line"))
         line = f"- {_short_day(t, record.created_at, zone)} · " + t._(
             "{format} export by {who}").format(format=record.format, who=who)
         if record.since is not None:

@@ -72,7 +72,7 @@ async def test_close_posts_and_stores_the_report_and_tells_the_staff(db_url: str
         "#1 »Ny legeplads« er blevet lukket, og slutrapporten er skrevet.")
     assert "1 resultat venter stadig på svar:" in told.body
     assert "• U-2 (spørgsmål; modtaget af kommunen): Kan der komme lys på stien?" in told.body
-    assert "!salon export html --salon #1" in told.body
+    assert "!salon eksport html --salon #1" in told.body, "the verb as the staff room reads it"
 
     text = everything(turn) + row.source
     assert ANNA in text and DORTHE in text, "they chose consent named"
@@ -92,7 +92,7 @@ async def test_the_staff_room_is_told_in_its_own_language(tmp_path: Path) -> Non
     told = turn.replies[-1]
     assert told.body.splitlines()[0] == (
         "#1 ”Ny legeplads” har stängts, och slutrapporten är skriven.")
-    assert "Hämta rapporten med !salon export html --salon #1 (en webbsida)" in told.body
+    assert "Hämta rapporten med !salon exportera html --salon #1 (en webbsida)" in told.body
     assert turn.replies[1].body.startswith("Rapport fra salonen"), "the salon's own language"
 
 
@@ -151,3 +151,27 @@ async def test_a_long_report_is_cut_in_the_room_and_attached_whole(tmp_path: Pat
     assert markdown.startswith("# Rapport fra salonen \\#1 »Ny legeplads«")
     assert "Idé nummer 25" in markdown and BJORN not in markdown
     assert "Idé nummer 25" in row.source, "the stored report is whole"
+
+
+async def test_forget_me_makes_a_closed_salons_report_again_without_the_person(
+        tmp_path: Path) -> None:
+    """The stored final report held Bjørn's idea; after his forget-me it is written again
+    from what is left, and the rest of the salon's report stays."""
+    chat = report_chat(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    try:
+        room = await open_salon(chat, guests=(BJORN,))
+        await chat.say(BJORN, room, "!salon samtykke ja")
+        await chat.say(BJORN, room, "!salon idé en bogbytte-reol i hallen")
+        await chat.say(ANNA, room, "!salon samtykke ja")
+        await chat.say(ANNA, room, "!salon forslag en ny sti langs åen")
+        await chat.say(ANNA, room, "!salon luk")
+        [before] = stored(chat)
+        assert "en bogbytte-reol i hallen" in before.source
+        answer = await say(chat, BJORN, "!salon glem-mig ja")
+        [after] = stored(chat)
+    finally:
+        chat.close()
+    assert "1 slutrapport fra en lukket salon lavet igen uden dig" in answer
+    assert "en bogbytte-reol i hallen" not in after.source
+    assert BJORN not in after.source
+    assert "en ny sti langs åen" in after.source, "the others' items stay"

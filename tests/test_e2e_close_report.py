@@ -57,7 +57,7 @@ async def test_close_posts_the_report_in_the_salon_and_tells_the_staff(
                       what="the announcement in the staff room")
     [told] = staff.messages(staff_room, bot.user_id)
     assert "#1" in told.body and "Ny legeplads" in told.body
-    assert "!salon export html --salon #1" in told.body
+    assert "!salon eksport html --salon #1" in told.body, "the verb as the staff room reads it"
     assert neighbour.user_id not in told.body and quiet.user_id not in told.body
 
     database = Database(bot.config.database.url)

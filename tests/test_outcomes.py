@@ -603,3 +603,81 @@ async def test_an_english_salon_and_an_english_staff_room(tmp_path: Path) -> Non
                            "registry\nSet by a staff member of the municipality.")
     assert notice.in_reply_to == chat.event_of(announcement)
     chat.close()
+
+
+# ------------------------------------------------------------------ who the staff room sees
+
+
+def pseudonym_of(chat: ChatSession, user_id: str) -> str:
+    from bot.pseudonyms import Pseudonyms
+
+    with chat.db.session() as session:
+        return Pseudonyms.of(session, NOW)(user_id)
+
+
+async def test_the_staff_room_sees_citizens_named_in_an_outcome_as_the_exports_show_them(
+        chat: ChatSession, staff_room: str) -> None:
+    """A citizen may sit in the staff room too: a Matrix id a host wrote into an outcome is
+    shown there by name only with consent named, else under the export pseudonym."""
+    room = await open_salon(chat)
+    await chat.say(DORTHE, room, "!salon samtykke named")
+    turn = await chat.say(ANNA, room, f'!salon resultat "Spørg {BJORN} og {DORTHE} om stien"')
+    [posted] = in_room(turn.replies, staff_room)
+    hidden = pseudonym_of(chat, BJORN)
+    assert f"Spørg {hidden} og {DORTHE} om stien" in posted.body
+    assert BJORN not in posted.body
+    listed = (await chat.say(STAFF, staff_room, "!salon resultater")).text
+    assert hidden in listed and BJORN not in listed
+    digest = (await chat.say(STAFF, staff_room, "!salon overblik")).text
+    assert hidden in digest and BJORN not in digest
+    # In the salon's own room the host's words stay as written.
+    assert f"Spørg {BJORN} og {DORTHE} om stien" in turn.replies[0].body
+
+
+async def test_an_item_whose_author_withdrew_cannot_become_an_outcome(
+        chat: ChatSession, staff_room: str) -> None:
+    room = await open_salon(chat, guests=(BJORN,))
+    await chat.say(BJORN, room, "!salon samtykke ja")
+    await chat.say(BJORN, room, "!salon idé en bogbytte-reol i hallen")
+    await chat.say(BJORN, room, "!salon samtykke nej")
+    turn = await chat.say(ANNA, room, "!salon resultat --from 1")
+    assert "Punkt 1 kan ikke blive et resultat: den, der skrev det, har trukket sit " \
+           "samtykke tilbage" in turn.text
+    assert outcomes(chat) == []
+    assert in_room(turn.replies, staff_room) == [], "nothing reached the staff room"
+
+
+async def test_a_reminder_sent_late_says_how_old_the_outcome_really_is(
+        db_url: str, clock: FixedClock) -> None:
+    chat = ChatSession(db_url, config(), clock=clock, registry=build_registry())
+    try:
+        staff_room = await make_staff_room(chat)
+        room = await open_salon(chat)
+        await chat.say(ANNA, room, '!salon resultat "Bænke ved søen"')
+        # The bot is away for 45 days; at its start the first period's reminder is late.
+        chat.close()
+        clock.advance(days=45)
+        chat = ChatSession(db_url, config(), clock=clock, registry=build_registry())
+        chat.router.staff_room_id = staff_room
+        [late] = (await chat.run_due()).replies
+        assert "er stadig ikke besvaret efter 45 dage" in late.body
+        assert overdue_jobs(chat)["outcome:1:4"] == "pending", "the next period still ahead"
+    finally:
+        chat.close()
+
+
+async def test_going_back_from_answered_is_said_to_the_staff(
+        chat: ChatSession, staff_room: str) -> None:
+    room = await open_salon(chat)
+    await chat.say(ANNA, room, '!salon resultat "Bænke"')
+    await chat.say(STAFF, staff_room, '!salon besvar U-1 "Ja, i maj."')
+    turn = await chat.say(STAFF, staff_room, '!salon status U-1 modtaget "ups"')
+    assert "nu er den åben igen, og jeg minder jer om den her" in turn.replies[0].body
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "1. marts 1999"])
+async def test_a_digest_since_before_any_salon_is_refused_plainly(
+        chat: ChatSession, staff_room: str, when: str) -> None:
+    turn = await chat.say(STAFF, staff_room, f"!salon overblik siden {when}")
+    assert "er før, der blev holdt nogen salon her; skriv en dag fra 2000 og frem." in turn.text
+    assert "Beklager" not in turn.text
