@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from babel.lists import format_list
 
+from bot import words
 from bot.context import Context
-from bot.db import Member, MemberStatus, Role, Salon, Standing
-from bot.i18n import N_, Translator
+from bot.db import Member, MemberStatus, Salon, Standing
+from bot.i18n import Translator
 from bot.replies import escape_markup
 from bot.rooms import RoomError
-
-ROLE_NAMES = {
-    Role.CITIZEN.value: N_("citizen"),
-    Role.POLITICIAN.value: N_("politician"),
-    Role.STAFF.value: N_("staff"),
-}
 
 # Only these schemes become links in a reply (see bot.replies); others are shown as text.
 _LINKABLE = re.compile(r"^(https?://|matrix:)")
@@ -41,26 +36,9 @@ def room_link(ctx: Context, salon: Salon) -> str:
     return link(escape_markup(salon.title), ctx.rooms.room_link(salon.room_id))
 
 
-def role_name(t: Translator, role: str) -> str:
-    return t._(ROLE_NAMES.get(role, ROLE_NAMES[Role.CITIZEN.value]))
-
-
 def role_counts(t: Translator, members: Iterable[Member]) -> str:
     """``2 citizens, 1 politician and 1 staff member`` in the reader's language."""
-    counts = {role: 0 for role in ROLE_NAMES}
-    for member in members:
-        counts[member.role if member.role in counts else Role.CITIZEN.value] += 1
-    parts = []
-    if counts[Role.CITIZEN.value]:
-        n = counts[Role.CITIZEN.value]
-        parts.append(t.ngettext("{n} citizen", "{n} citizens", n).format(n=n))
-    if counts[Role.POLITICIAN.value]:
-        n = counts[Role.POLITICIAN.value]
-        parts.append(t.ngettext("{n} politician", "{n} politicians", n).format(n=n))
-    if counts[Role.STAFF.value]:
-        n = counts[Role.STAFF.value]
-        parts.append(t.ngettext("{n} staff member", "{n} staff members", n).format(n=n))
-    return format_list(parts, locale=t.locale) if parts else ""
+    return words.role_counts(t, Counter(member.role for member in members))
 
 
 def day(ctx: Context, when: datetime, salon: Salon | None = None) -> str:

@@ -16,8 +16,9 @@ from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.rooms import MODERATOR, RoomError
+from bot.words import role_name
 from handlers.checks import salon_of, still_open
-from handlers.describe import role_name, room_problem
+from handlers.describe import room_problem
 from handlers.people import read_invitees, user_id_problem
 
 log = logging.getLogger("salonbot.handlers.membership")

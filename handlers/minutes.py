@@ -21,8 +21,9 @@ from bot.db import Capture, ConsentLevel, Meeting, Member, MemberStatus, Recorde
 from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand
 from bot.replies import Attachment, Reply, escape_markup
+from bot.words import role_name
 from handlers.checks import salon_of
-from handlers.describe import role_counts, role_name
+from handlers.describe import role_counts
 from handlers.meetings import find_meeting
 from handlers.summary import (
     Block,

@@ -47,6 +47,7 @@ from bot.i18n import N_, Translator, translator
 from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply, escape_markup
 from bot.summariser.text import shorten
+from bot.words import kind_name, status_name
 from handlers.checks import salon_of, still_open
 from handlers.describe import day, room_link, salon_label
 
@@ -66,19 +67,6 @@ KIND_WORDS: Final = {
                                  "nb": ("anbefaling",), "sv": ("rekommendation",)},
     OutcomeKind.QUESTION: {"en": ("question",), "da": ("spørgsmål",), "nb": ("spørsmål",),
                            "sv": ("fråga",)},
-}
-KIND_NAMES: Final = {
-    OutcomeKind.PROPOSAL.value: N_("proposal"),
-    OutcomeKind.RECOMMENDATION.value: N_("recommendation"),
-    OutcomeKind.QUESTION.value: N_("question"),
-}
-#: How the salon and the staff read a status.
-STATUS_NAMES: Final = {
-    OutcomeStatus.SUBMITTED.value: N_("sent, waiting for the municipality"),
-    OutcomeStatus.RECEIVED.value: N_("received by the municipality"),
-    OutcomeStatus.IN_PROGRESS.value: N_("being worked on"),
-    OutcomeStatus.ANSWERED.value: N_("answered"),
-    OutcomeStatus.DECLINED.value: N_("declined"),
 }
 #: The words staff set a status with (``status U-12 i-gang``); the first is shown in hints.
 STATUS_WORDS: Final = {
@@ -114,14 +102,6 @@ def kind_word(lang: str, kind: OutcomeKind) -> str:
 
 def status_word(lang: str, status: OutcomeStatus) -> str:
     return STATUS_WORDS[status].get(lang, STATUS_WORDS[status]["en"])[0]
-
-
-def kind_name(t: Translator, kind: str) -> str:
-    return t._(KIND_NAMES.get(kind, KIND_NAMES[OutcomeKind.PROPOSAL.value]))
-
-
-def status_name(t: Translator, status: str) -> str:
-    return t._(STATUS_NAMES.get(status, STATUS_NAMES[OutcomeStatus.SUBMITTED.value]))
 
 
 def verb(ctx: Context, name: str, lang: str) -> str:

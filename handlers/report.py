@@ -37,19 +37,18 @@ from bot.exports.report import (
     build,
     counts_words,
     in_room_cut,
-    kind_words,
     outcome_blocks,
     overview_blocks,
     report_blocks,
     report_title,
     role_counts,
     salon_name,
-    status_words,
 )
 from bot.exports.scope import Scope
 from bot.i18n import Translator, translator
 from bot.replies import Attachment, Reply, escape_markup
 from bot.summariser.text import shorten
+from bot.words import kind_name, status_name
 from handlers.describe import room_link
 from handlers.outcomes import salon_translator, staff_translator, verb
 
@@ -147,7 +146,7 @@ def staff_announcement(ctx: Context, salon: Salon, report: SalonReport) -> str:
         lines.append(t.ngettext("**{n} outcome still waits for an answer:**",
                                 "**{n} outcomes still wait for an answer:**",
                                 len(waiting)).format(n=len(waiting)))
-        lines += [f"- **{o.ref}** ({kind_words(t, o.kind)}; {status_words(t, o.status)}): "
+        lines += [f"- **{o.ref}** ({kind_name(t, o.kind)}; {status_name(t, o.status)}): "
                   + escape_markup(shorten(o.text, OUTCOME_TEXT)) for o in waiting]
         lines.append(t._("Answer one with {prefix} {respond} {ref} \"text\".").format(
             prefix=ctx.prefix, respond=verb(ctx, "respond", t.lang), ref=waiting[0].ref))

@@ -32,10 +32,10 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from babel.lists import format_list
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot import words
 from bot.db import (
     Capture,
     CaptureCount,
@@ -57,6 +57,7 @@ from bot.exports.scope import Scope
 from bot.i18n import N_, Translator
 from bot.summariser.model import ITEM_KIND_LABELS, ITEM_KINDS
 from bot.summariser.text import shorten
+from bot.words import kind_name, role_name, status_name
 
 ROLES: Final = (Role.CITIZEN.value, Role.POLITICIAN.value, Role.STAFF.value)
 #: In a chat message: the first items, shortened; the attached report has them all.
@@ -65,18 +66,6 @@ ITEM_TEXT_IN_ROOM: Final = 200
 
 #: Where an outcome stands and what it is: the words the outcome commands use
 #: (``handlers.outcomes``), so the report, the salon and the staff room say the same.
-STATUS_WORDS: Final = {
-    "submitted": N_("sent, waiting for the municipality"),
-    "received": N_("received by the municipality"),
-    "in-progress": N_("being worked on"),
-    "answered": N_("answered"),
-    "declined": N_("declined"),
-}
-KIND_WORDS: Final = {
-    "proposal": N_("proposal"),
-    "recommendation": N_("recommendation"),
-    "question": N_("question"),
-}
 #: Who moved an outcome on, by role (``OutcomeEvent.by_role``).
 ACTOR_WORDS: Final = {
     "host": N_("a host of the salon"),
@@ -465,24 +454,9 @@ def moment_words(layout: Layout, when: datetime) -> str:
         time=format_time(local, format="short", locale=layout.t.locale))
 
 
-def role_word(t: Translator, role: str) -> str:
-    names = {Role.POLITICIAN.value: N_("politician"), Role.STAFF.value: N_("staff")}
-    return t._(names.get(role, N_("citizen")))
-
-
 def role_counts(t: Translator, by_role: dict[str, int]) -> str:
     """``2 citizens, 1 politician and 1 staff member`` (the same words as ``info``)."""
-    parts = []
-    if by_role.get(Role.CITIZEN.value):
-        n = by_role[Role.CITIZEN.value]
-        parts.append(t.ngettext("{n} citizen", "{n} citizens", n).format(n=n))
-    if by_role.get(Role.POLITICIAN.value):
-        n = by_role[Role.POLITICIAN.value]
-        parts.append(t.ngettext("{n} politician", "{n} politicians", n).format(n=n))
-    if by_role.get(Role.STAFF.value):
-        n = by_role[Role.STAFF.value]
-        parts.append(t.ngettext("{n} staff member", "{n} staff members", n).format(n=n))
-    return format_list(parts, locale=t.locale) if parts else t._("nobody")
+    return words.role_counts(t, by_role) or t._("nobody")
 
 
 def meeting_name(t: Translator, number: int | None, title: str | None) -> str:
@@ -533,14 +507,6 @@ def attendance_words(t: Translator, meeting: MeetingPart) -> str:
         return "-"
     return t.ngettext("{n} person: {roles}", "{n} people: {roles}", found.total).format(
         n=found.total, roles=role_counts(t, found.by_role))
-
-
-def status_words(t: Translator, status: str) -> str:
-    return t._(STATUS_WORDS.get(status, STATUS_WORDS["submitted"]))
-
-
-def kind_words(t: Translator, kind: str) -> str:
-    return t._(KIND_WORDS.get(kind, KIND_WORDS["proposal"]))
 
 
 def actor_words(t: Translator, actor: str) -> str:
@@ -596,7 +562,7 @@ def overview_blocks(report: SalonReport, layout: Layout) -> list[Block]:
             hosts=", ".join(report.hosts)))]])
     if report.named:
         blocks.append(["para", [text(t._("Named, as they chose: {people}.").format(
-            people=", ".join(f"{name} ({role_word(t, role)})" for name, role in report.named)))]])
+            people=", ".join(f"{name} ({role_name(t, role)})" for name, role in report.named)))]])
     blocks.append(["para", [text(t._(
         "People are named only if they chose to be; everyone else is counted by role or shown "
         "under a pseudonym (P-…) that is the same in every report and export of this "
@@ -664,7 +630,7 @@ def attendance_blocks(t: Translator, found: Attendance, layout: Layout) -> list[
                                          "taken."))]])
     if found.named:
         blocks.append(["para", [text(t._("Named, as they chose: {people}.").format(
-            people=", ".join(f"{name} ({role_word(t, role)})" for name, role in found.named)))]])
+            people=", ".join(f"{name} ({role_name(t, role)})" for name, role in found.named)))]])
     blocks.append(["para", [text(
         t.ngettext("{n} message was recorded from people who said yes",
                    "{n} messages were recorded from people who said yes", found.recorded)
@@ -726,18 +692,18 @@ def outcome_blocks(report: SalonReport, layout: Layout) -> list[Block]:
         blocks.append(["para", [text(t._("The salon sent no outcomes to the municipality."))]])
         return blocks
     for outcome in report.outcomes:
-        kind = kind_words(t, outcome.kind)
+        kind = kind_name(t, outcome.kind)
         blocks.append([_heading(layout, 2), f"{outcome.ref}: {kind[:1].upper()}{kind[1:]}"])
         blocks.append(["para", [text(clean(outcome.text))]])
         blocks.append(["para", [bold(t._("Status:")),
-                                text(" " + status_words(t, outcome.status))]])
+                                text(" " + status_name(t, outcome.status))]])
         if outcome.answer:
             blocks.append(["para", [bold(t._("The municipality's answer:")),
                                     text(" " + clean(outcome.answer))]])
         steps = []
         for step in outcome.history:
             line = t._("{when}: {status}, by {who}").format(
-                when=moment_words(layout, step.at), status=status_words(t, step.status),
+                when=moment_words(layout, step.at), status=status_name(t, step.status),
                 who=actor_words(t, step.by))
             if step.text and step.action != "submitted":
                 line += " · " + clean(step.text)
