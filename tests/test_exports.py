@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -38,6 +39,7 @@ from bot.db import (
 )
 from handlers import build_registry
 
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 ERIK = "@erik:example.org"  # says yes, writes, then withdraws
 CASE = "@case.worker:example.org"  # staff, not named
 #: The export runs at the real time; the salon happened two days before.
@@ -441,7 +443,8 @@ async def test_since_and_salon_filter_the_rows(
     later = tmp_path / "later"
     assert all(not read_csv(later / f"{t}.csv") for t in TABLES), printed
     package = json.loads((later / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["since"].startswith(tomorrow[:8])
+    midnight = datetime.fromisoformat(tomorrow).replace(tzinfo=COPENHAGEN)
+    assert package["since"] == midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert all("foreignKeys" not in r["schema"] for r in package["resources"]), \
         "a delta may refer to rows of an earlier export"
     # The talk came a minute apart from NOW; the items and the summary after it.
@@ -453,6 +456,34 @@ async def test_since_and_salon_filter_the_rows(
     export(capsys, sqlite_populated, tmp_path / "one", "--format", "csv", "--salon",
            sqlite_populated.room)
     assert len(read_csv(tmp_path / "one" / "members.csv")) == 5
+
+
+def test_utc_text_converts_a_local_time_to_utc() -> None:
+    from bot.exports.csv_writer import utc_text
+
+    winter = datetime(2026, 3, 1, tzinfo=COPENHAGEN)  # CET, UTC+1
+    summer = datetime(2026, 7, 1, tzinfo=COPENHAGEN)  # CEST, UTC+2
+    assert utc_text(winter) == "2026-02-28T23:00:00Z"
+    assert utc_text(summer) == "2026-06-30T22:00:00Z"
+    assert utc_text(datetime(2026, 3, 1, 12, 30, 5, 999, tzinfo=UTC)) == "2026-03-01T12:30:05Z"
+    assert utc_text(datetime(2026, 3, 1, 12, 30)) == "2026-03-01T12:30:00Z", "naive is UTC"
+    assert utc_text("2026-03-01 12:30:00.000000") == "2026-03-01T12:30:00Z", "SQLite's text"
+
+
+@pytest.mark.parametrize(("day", "utc"), [("2026-03-01", "2026-02-28T23:00:00Z"),
+                                          ("2026-07-01", "2026-06-30T22:00:00Z")])
+async def test_since_is_written_in_utc(sqlite_populated: Populated, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str], day: str,
+                                       utc: str) -> None:
+    """``--since <day>`` is midnight in Copenhagen: an hour before midnight UTC in winter,
+    two in summer, in the Data Package and in the JSON document alike."""
+    export(capsys, sqlite_populated, tmp_path / "csv", "--format", "csv", "--since", day)
+    package = json.loads((tmp_path / "csv" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["since"] == utc
+    export(capsys, sqlite_populated, tmp_path / "json", "--format", "json", "--since", day)
+    document = json.loads((tmp_path / "json" / "salonbot-export.json").read_text(
+        encoding="utf-8"))
+    assert document["since"] == utc
 
 
 @pytest.mark.parametrize(("args", "message"), [

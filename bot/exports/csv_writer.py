@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,16 @@ LINE_END = "\r\n"
 
 
 def utc_text(moment: datetime | str) -> str:
-    """``2026-03-05T17:00:00Z``: from a UTC datetime, or from SQLite's stored UTC text
-    (``2026-03-05 17:00:00.000000``, see ``Table.rows(raw_times=True)``)."""
+    """``2026-03-05T17:00:00Z``: from a datetime, or from SQLite's stored UTC text
+    (``2026-03-05 17:00:00.000000``, see ``Table.rows(raw_times=True)``).
+
+    An aware datetime in another zone is converted first: ``--since 2026-03-01`` is
+    midnight in Copenhagen, ``2026-02-28T23:00:00Z``, not ``2026-03-01T00:00:00Z``. A naive
+    one is taken as UTC, as the database stores its times."""
     if moment.__class__ is str:
         return moment[:10] + "T" + moment[11:19] + "Z"  # type: ignore[index]
+    if moment.utcoffset():  # type: ignore[union-attr]  # None (naive) or zero: UTC already
+        moment = moment.astimezone(UTC)  # type: ignore[union-attr]
     return moment.isoformat(timespec="seconds")[:19] + "Z"  # type: ignore[union-attr]
 
 
