@@ -60,8 +60,12 @@ class MembershipChange:
 class LocalRooms:
     """An in-memory ``RoomPort``; users "exist" when their id has the Matrix syntax."""
 
-    def __init__(self, bot_user_id: str, *, missing_users: Iterable[str] = ()) -> None:
+    def __init__(self, bot_user_id: str, *, missing_users: Iterable[str] = (),
+                 max_upload_size: int | None = None) -> None:
         self.bot_user_id = bot_user_id
+        #: What ``upload_limit`` answers: None, a terminal takes any file (the handler then
+        #: keeps to its own cap); a test sets a small number to play a strict homeserver.
+        self.max_upload_size = max_upload_size
         self.rooms: dict[str, LocalRoom] = {}
         self.aliases: dict[str, str] = {}
         self._missing = set(missing_users)
@@ -128,6 +132,9 @@ class LocalRooms:
 
     def room_link(self, room_id: str) -> str:
         return f"chat://room/{room_id}"
+
+    async def upload_limit(self) -> int | None:
+        return self.max_upload_size
 
     # ------------------------------------------------------ what clients would do
 

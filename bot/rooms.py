@@ -65,3 +65,9 @@ class RoomPort(Protocol):
     async def leave(self, room_id: str) -> None: ...
 
     def room_link(self, room_id: str) -> str: ...
+
+    async def upload_limit(self) -> int | None:
+        """The largest file, in bytes, the chat system accepts for upload; None when it
+        does not say (then a handler keeps to a cap of its own). A file above it is refused
+        by the server and never arrives, so a handler that sends one checks first."""
+        ...

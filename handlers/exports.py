@@ -1,33 +1,50 @@
 """``export csv|xlsx|json|md|html|ics [since <date>] [--salon <ref>]`` in the staff room.
 
-The same export as ``salonbot export`` (``bot.exports.run.run_export``, one code path),
-written into a temporary folder and uploaded into the staff room (encrypted where the room
-is): the file itself, or a ZIP where the export is several files (the CSV tables with their
+The same export as ``salonbot export`` (``bot.exports.run``, one code path), written into a
+temporary folder and uploaded into the staff room (encrypted where the room is): the file
+itself, or a ZIP where the export is several files (the CSV tables with their
 ``datapackage.json``, the pages of the static site). The export is logged with the staff
 member and listed in ``digest``. The files are in the municipality's default language
 (``bot.default_language``); the reply is in the reader's.
+
+The files are written and packed in a worker thread (``write_export_apart``, which says why
+that is safe beside the command's session), so the event loop is not held up while a large
+export is written: timers fire, held-back messages leave, a stop is heard. The next commands
+and events still wait for this one, as they wait for any command.
+
+A file larger than the homeserver accepts (``RoomPort.upload_limit``; ``UNKNOWN_LIMIT`` when
+it does not say) would never arrive: it is not sent and not logged, and the reply says how
+large it was, the limit, and how to make it smaller.
 """
 
 from __future__ import annotations
 
-import io
+import math
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
+
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
 from bot.context import Context
 from bot.exports.options import FORMATS, ExportOptions, read_since
-from bot.exports.run import ExportResult, run_export
+from bot.exports.run import ExportResult, log_export, write_export_apart
 from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Attachment, Reply, escape_markup
 from handlers.refs import BadReference, find_salon
 
 SINCE_WORDS: Final = frozenset({"since", "siden", "sedan", "fra", "från", "from"})
+
+#: The largest file sent when the homeserver does not say what it accepts: below Synapse's
+#: default ``max_upload_size`` (50 MiB), which most servers keep.
+UNKNOWN_LIMIT: Final = 40 * 1024 * 1024
+MEGABYTE: Final = 1024 * 1024
 
 MIMETYPES: Final = {
     ".csv": "text/csv",
@@ -80,19 +97,67 @@ def _since(ctx: Context, words: tuple[str, ...]) -> datetime | None:
     return datetime.combine(day, time(0), ZoneInfo(zone))
 
 
-def _bundle(result: ExportResult, folder: Path, stamp: str) -> Attachment:
-    """The one file, or a ZIP of them all (folders kept, as the site links its pages)."""
+@dataclass(frozen=True, slots=True)
+class Packed:
+    result: ExportResult
+    #: The size of the file to send, in bytes.
+    size: int
+    #: The file; None when it is larger than the limit (then it was never read).
+    attachment: Attachment | None
+
+
+def _bundle(result: ExportResult, folder: Path, stamp: str, limit: int) -> Packed:
+    """The one file, or a ZIP of them all (folders kept, as the site links its pages),
+    beside ``folder``; read into the reply only when it is at most ``limit`` bytes."""
     if len(result.files) == 1:
         [path] = result.files
-        return Attachment(filename=path.name, mimetype=MIMETYPES.get(path.suffix,
-                                                                     "application/octet-stream"),
-                          data=path.read_bytes())
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in result.files:
-            archive.write(path, path.relative_to(folder).as_posix())
-    name = f"salonbot-export-{stamp}-{result.format}.zip"
-    return Attachment(filename=name, mimetype=MIMETYPES[".zip"], data=buffer.getvalue())
+        name = path.name
+        mimetype = MIMETYPES.get(path.suffix, "application/octet-stream")
+    else:
+        name = f"salonbot-export-{stamp}-{result.format}.zip"
+        mimetype = MIMETYPES[".zip"]
+        path = folder.parent / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for written in result.files:
+                archive.write(written, written.relative_to(folder).as_posix())
+    size = path.stat().st_size
+    if size > limit:
+        return Packed(result, size, None)
+    return Packed(result, size, Attachment(filename=name, mimetype=mimetype,
+                                           data=path.read_bytes()))
+
+
+def _file_size(ctx: Context, size: int, *, up: bool) -> str:
+    """``12,4 MB`` or ``900 kB`` in the reader's way of writing numbers (1024 bytes a
+    kilobyte, as file managers count). The file's size is rounded up and the limit down, so
+    a file over the limit never reads as if it fitted."""
+    if size < MEGABYTE:
+        kilobytes = math.ceil(size / 1024) if up else size // 1024
+        return format_decimal(kilobytes, locale=ctx.t.locale) + " kB"
+    tenths = size * 10 / MEGABYTE
+    tenths = math.ceil(tenths) if up else math.floor(tenths)
+    return format_decimal(tenths / 10, format="#,##0.#", locale=ctx.t.locale) + " MB"
+
+
+def _too_large(ctx: Context, packed: Packed, limit: int, server_said: bool) -> str:
+    t = ctx.t
+    size = _file_size(ctx, packed.size, up=True)
+    most = _file_size(ctx, limit, up=False)
+    if server_said:
+        first = t._("The export as {format} came to {size}, but the homeserver takes files "
+                    "of at most {limit}: it would never arrive, so I have not sent it.")
+    else:
+        first = t._("The export as {format} came to {size}. The homeserver does not say how "
+                    "large a file it takes, so I send at most {limit}, and I have not sent "
+                    "it.")
+    lines = [first.format(format=packed.result.format, size=size, limit=most),
+             t._("Make it smaller with --salon <ref> (one salon) or since <date> (only what "
+                 "is new or changed), for example: {prefix} {verb} {format} since 2026-03-01 "
+                 "--salon #12. Or ask the operator to run salonbot export on the server, "
+                 "which writes files of any size.").format(
+                 prefix=ctx.prefix, verb=_verb(ctx), format=packed.result.format),
+             t._("Nothing was exported, so nothing was logged.")]
+    return "\n".join(lines)
 
 
 def _what(ctx: Context, result: ExportResult, options: ExportOptions, salon_ref: str | None,
@@ -147,14 +212,21 @@ async def export_command(command: ParsedCommand, ctx: Context) -> Reply:
                             retention_days=ctx.config.privacy.retention_days,
                             server=ctx.bot_user_id.split(":", 1)[-1])
     now = ctx.clock.now()
+    server_limit = await ctx.rooms.upload_limit()
+    limit = server_limit if server_limit is not None else UNKNOWN_LIMIT
+    stamp = now.date().isoformat()
     with tempfile.TemporaryDirectory(prefix="salonbot-export-") as tmp:
-        folder = Path(tmp)
-        result = run_export(ctx.session, options, folder, by_user=ctx.sender, via="staff-room",
-                            now=now)
-        attachment = _bundle(result, folder, now.date().isoformat())
+        folder = Path(tmp) / "export"
+        packed = await write_export_apart(
+            ctx.session, options, folder, now=now,
+            finish=lambda result: _bundle(result, folder, stamp, limit))
+    if packed.attachment is None:
+        raise Refusal(_too_large(ctx, packed, limit, server_limit is not None))
+    result = packed.result
+    log_export(ctx.session, result, options, by_user=ctx.sender, via="staff-room", now=now)
     since_text = " ".join(command.args[2:]) if since is not None else None
     return Reply(_what(ctx, result, options, ref if isinstance(ref, str) else None,
-                       since_text), attachment=attachment)
+                       since_text), attachment=packed.attachment)
 
 
 def register(registry: Registry) -> None:

@@ -3,7 +3,8 @@ encrypted staff room ``!salon eksport csv`` answers with an encrypted file (the 
 only ciphertext); downloaded and decrypted it is a ZIP of one valid CSV per table and a
 ``datapackage.json`` that frictionless finds valid, with the formula a citizen typed
 neutralised and the participant under a pseudonym. A citizen who wandered into the staff
-room is refused and gets no file."""
+room is refused and gets no file. The bot reads Synapse's upload limit, and a file above
+the limit is refused with a reason instead of vanishing."""
 
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bot_fixtures import *  # noqa: F403
 from bot_fixtures import ENCRYPTION_STATE, Citizen, RunningBot, raw_event
 from nio import DownloadResponse, JoinResponse, RoomCreateResponse, RoomPreset
 from nio.crypto.attachments import decrypt_attachment
+from sqlalchemy import select
+
+from bot.db import Database, ExportRecord
+from bot.matrix.rooms import MatrixRooms
 
 TABLES = ("salons", "members", "meetings", "rsvps", "items", "outcomes", "outcome_events",
           "summaries", "messages")
@@ -42,7 +48,7 @@ def content(event: Any) -> dict[str, Any]:
 
 
 async def test_a_case_worker_downloads_the_csv_export_from_the_encrypted_staff_room(
-        make_bot, make_citizen, tmp_path: Path) -> None:
+        make_bot, make_citizen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import frictionless
 
     staff: Citizen = await make_citizen("caseworker")
@@ -99,3 +105,24 @@ async def test_a_case_worker_downloads_the_csv_export_from_the_encrypted_staff_r
     members = {m["person"] for m in rows("members")}
     assert "'" + host.user_id in members, "the host chose to be named"
     assert neighbour.user_id not in (folder / "members.csv").read_text(encoding="utf-8-sig")
+
+    # The limit the bot keeps to is the homeserver's: Synapse's default max_upload_size.
+    assert await MatrixRooms(staff.client).upload_limit() == 50 * 1024 * 1024
+
+    # A homeserver that takes less (played here: the running Synapse is not restarted for
+    # it): the file is not sent, the case worker is told why and what to do, nothing logged.
+    async def one_kilobyte(_rooms: MatrixRooms) -> int:
+        return 1024
+
+    monkeypatch.setattr(MatrixRooms, "upload_limit", one_kilobyte)
+    refused = await staff.ask(staff_room, "!salon eksport csv")
+    assert content(refused).get("msgtype") == "m.notice", content(refused)
+    assert "hjemmeserveren tager kun imod filer på højst 1 kB" in refused.body, refused.body
+    assert "--salon" in refused.body and "salonbot export" in refused.body
+    database = Database(bot.config.database.url)
+    try:
+        with database.session() as session:
+            assert [r.format for r in session.scalars(select(ExportRecord))] == ["csv"], \
+                "only the export that arrived is logged"
+    finally:
+        database.dispose()

@@ -25,13 +25,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from chat_helpers import ANNA, BJORN, CARL, DORTHE, chat_config_with, open_salon
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.chat import ChatSession
 from bot.cli import main
 from bot.clock import FixedClock
 from bot.db import (
     ExportRecord,
+    InstallationSecret,
     Outcome,
     OutcomeEvent,
     RecordedMessage,
@@ -546,8 +547,8 @@ async def test_a_report_export_counts_salons_not_rows(
 
 
 @pytest.fixture
-async def staff_chat(tmp_path: Path) -> AsyncIterator[tuple[ChatSession, str]]:
-    url = f"sqlite:///{tmp_path / 'salonbot.db'}"
+async def staff_chat(db_url: str) -> AsyncIterator[tuple[ChatSession, str]]:
+    url = db_url
     await populate(url)
     chat = ChatSession(url, chat_config_with(bot={"staff": [CASE]}), registry=build_registry(),
                        clock=FixedClock(NOW))
@@ -621,3 +622,217 @@ async def test_staff_export_refuses_others_and_bad_input(
     assert "#77" in turn.text and all(r.attachment is None for r in turn.replies)
     with chat.db.session() as session:
         assert list(session.scalars(select(ExportRecord))) == [], "nothing was exported"
+
+
+async def test_staff_export_since_a_day_is_written_in_utc(
+        staff_chat: tuple[ChatSession, str]) -> None:
+    chat, room = staff_chat
+    [reply] = (await chat.say(CASE, room, "!salon eksport json siden 2026-03-01")).replies
+    assert reply.attachment is not None, reply.body
+    assert json.loads(reply.attachment.data)["since"] == "2026-02-28T23:00:00Z"
+
+
+async def test_the_bot_goes_on_while_the_staff_export_is_written(
+        staff_chat: tuple[ChatSession, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files are written in a worker thread, with a read session of its own: the event
+    loop runs meanwhile (here a task that must run before the writing may go on; written in
+    the loop thread, the export would wait for it in vain), and the log row is added in the
+    command's own session afterwards."""
+    import asyncio
+    import threading
+
+    import handlers.exports as exports_handler
+    from bot.exports import run
+
+    chat, room = staff_chat
+    seen: dict[str, Any] = {}
+    loop_ran = threading.Event()
+    write_export, log_export = run.write_export, exports_handler.log_export
+
+    def slow_write(session: Any, *args: Any, **kwargs: Any) -> Any:
+        seen["thread"], seen["reader"] = threading.current_thread(), session
+        seen["loop_ran"] = loop_ran.wait(timeout=5)
+        if session.get_bind().dialect.name == "postgresql":
+            seen["isolation"] = session.connection().exec_driver_sql(
+                "SHOW transaction_isolation").scalar()
+        return write_export(session, *args, **kwargs)
+
+    def logged(session: Any, *args: Any, **kwargs: Any) -> None:
+        seen["command"] = session
+        log_export(session, *args, **kwargs)
+
+    monkeypatch.setattr(run, "write_export", slow_write)
+    monkeypatch.setattr(exports_handler, "log_export", logged)
+
+    async def meanwhile() -> None:
+        await asyncio.sleep(0.05)
+        loop_ran.set()
+
+    other = asyncio.create_task(meanwhile())
+    [reply] = (await chat.say(CASE, room, "!salon eksport xlsx")).replies
+    await other
+    assert seen["loop_ran"], "the event loop ran while the export was written"
+    assert seen["thread"] is not threading.current_thread()
+    assert seen["reader"] is not seen["command"], "the worker reads in a session of its own"
+    assert seen.get("isolation", "repeatable read") == "repeatable read", \
+        "PostgreSQL: every table from one snapshot"
+    assert reply.attachment is not None and reply.attachment.filename.endswith(".xlsx")
+    with chat.db.session() as session:
+        [record] = session.scalars(select(ExportRecord))
+        assert record.format == "xlsx" and record.rows == 26
+        assert session.scalar(select(func.count()).select_from(InstallationSecret)) == 1, \
+            "the pseudonym key, made in the command's transaction"
+
+
+async def test_a_cancelled_export_lets_its_thread_finish_first() -> None:
+    """The bot stopping in the middle of an export: the command's session and the export's
+    folder are let go only once the thread that uses them has ended."""
+    import asyncio
+    import threading
+
+    from bot.exports.run import run_in_thread
+
+    started, release = threading.Event(), threading.Event()
+    finished: list[bool] = []
+
+    def work() -> int:
+        started.set()
+        release.wait(timeout=5)
+        finished.append(True)
+        return 1
+
+    task = asyncio.create_task(run_in_thread(work))
+    assert await asyncio.to_thread(started.wait, 5)
+    task.cancel()
+    await asyncio.sleep(0.05)
+    assert not task.done(), "it waits for the thread"
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert finished == [True]
+
+
+async def test_a_file_larger_than_the_homeserver_takes_is_refused_and_not_logged(
+        staff_chat: tuple[ChatSession, str]) -> None:
+    """Synapse refuses an upload above its ``max_upload_size``: such a file would never
+    arrive. The staff member is told how large it was, the limit, and what to do instead."""
+    chat, room = staff_chat
+    [sent] = (await chat.say(CASE, room, "!salon eksport json")).replies
+    assert sent.attachment is not None
+    size = len(sent.attachment.data)
+    with chat.db.session() as session:
+        session.execute(delete(ExportRecord))
+
+    chat.rooms.max_upload_size = size - 1
+    turn = await chat.say(CASE, room, "!salon eksport json")
+    [reply] = turn.replies
+    assert reply.attachment is None, "a file over the limit is not sent"
+    kb_up, kb_down = -(-size // 1024), (size - 1) // 1024
+    assert (f"Eksporten som json fylder {kb_up} kB, men hjemmeserveren tager kun imod filer på "
+            f"højst {kb_down} kB") in reply.body, reply.body
+    assert "--salon" in reply.body and "siden 2026-03-01" in reply.body
+    assert "salonbot export på serveren" in reply.body
+    with chat.db.session() as session:
+        assert list(session.scalars(select(ExportRecord))) == [], "nothing delivered, no log"
+
+    chat.rooms.max_upload_size = size
+    [reply] = (await chat.say(CASE, room, "!salon eksport json")).replies
+    assert reply.attachment is not None and len(reply.attachment.data) == size, \
+        "a file of exactly the limit is sent"
+
+    chat.rooms.max_upload_size = 1024
+    await chat.say(CASE, room, "!salon language en")
+    [reply] = (await chat.say(CASE, room, "!salon export csv --salon #1")).replies
+    assert reply.attachment is None
+    assert "The export as csv came to " in reply.body, reply.body
+    assert "but the homeserver takes files of at most 1 kB" in reply.body
+    assert "salonbot export" in reply.body and "Nothing was exported" in reply.body
+    with chat.db.session() as session:
+        assert [r.format for r in session.scalars(select(ExportRecord))] == ["json"]
+
+
+async def test_without_a_known_limit_the_bot_keeps_to_its_own(
+        staff_chat: tuple[ChatSession, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import handlers.exports as exports_handler
+
+    chat, room = staff_chat
+    assert await chat.rooms.upload_limit() is None, "the terminal takes any file"
+    assert exports_handler.UNKNOWN_LIMIT == 40 * 1024 * 1024
+    monkeypatch.setattr(exports_handler, "UNKNOWN_LIMIT", 2 * 1024 * 1024 + 512 * 1024)
+    [reply] = (await chat.say(CASE, room, "!salon eksport json")).replies
+    assert reply.attachment is not None, "far below the bot's own cap"
+    monkeypatch.setattr(exports_handler, "UNKNOWN_LIMIT", 1024)
+    [reply] = (await chat.say(CASE, room, "!salon eksport html")).replies
+    assert reply.attachment is None
+    assert "Hjemmeserveren oplyser ikke, hvor store filer den tager imod, så jeg sender højst " \
+           "1 kB" in reply.body, reply.body
+
+
+def test_file_sizes_are_written_the_readers_way() -> None:
+    from types import SimpleNamespace
+
+    from bot.i18n import translator
+    from handlers.exports import _file_size
+
+    da = SimpleNamespace(t=translator("da"))
+    en = SimpleNamespace(t=translator("en"))
+    mib = 1024 * 1024
+    assert _file_size(da, 50 * mib, up=False) == "50 MB"
+    assert _file_size(da, 50 * mib + 1, up=True) == "50,1 MB", "over the limit reads over it"
+    assert _file_size(en, 12 * mib + mib // 4, up=True) == "12.3 MB"
+    assert _file_size(en, 1500, up=True) == "2 kB" and _file_size(en, 1500, up=False) == "1 kB"
+
+
+class _MediaConfigAnswer:
+    def __init__(self, status: int, body: Any) -> None:
+        self.status, self.body = status, body
+
+    async def __aenter__(self) -> _MediaConfigAnswer:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
+
+    async def json(self, content_type: str | None = None) -> Any:
+        if isinstance(self.body, Exception):
+            raise self.body
+        return self.body
+
+
+class _MediaConfigClient:
+    """Plays a homeserver's media config endpoints for ``MatrixRooms.upload_limit``."""
+
+    access_token = "token"
+    user_id = "@salonbot:example.org"
+
+    def __init__(self, answers: dict[str, list[tuple[int, Any]]]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    async def send(self, method: str, path: str, **_: Any) -> _MediaConfigAnswer:
+        assert method == "GET"
+        self.asked.append(path)
+        return _MediaConfigAnswer(*self.answers[path].pop(0))
+
+
+async def test_the_homeservers_upload_limit_is_asked_once() -> None:
+    from bot.matrix.rooms import MatrixRooms
+
+    v1, v3, r0 = ("/_matrix/client/v1/media/config", "/_matrix/media/v3/config",
+                  "/_matrix/media/r0/config")
+    older = _MediaConfigClient({v1: [(404, None)], v3: [(200, {"m.upload.size": 10_485_760})]})
+    rooms = MatrixRooms(older)  # type: ignore[arg-type]
+    assert await rooms.upload_limit() == 10_485_760, "an older server: the media API's"
+    assert await rooms.upload_limit() == 10_485_760
+    assert older.asked == [v1, v3], "asked once, then kept"
+
+    busy = _MediaConfigClient({v1: [(502, None), (200, {})]})
+    rooms = MatrixRooms(busy)  # type: ignore[arg-type]
+    assert await rooms.upload_limit() is None, "a server error: unknown for now"
+    assert await rooms.upload_limit() is None, "no m.upload.size: the server does not say"
+    assert await rooms.upload_limit() is None
+    assert busy.asked == [v1, v1], "the error is asked again, the answer is kept"
+
+    ancient = _MediaConfigClient({v1: [(404, None)], v3: [(404, None)],
+                                  r0: [(200, ValueError("not JSON"))]})
+    assert await MatrixRooms(ancient).upload_limit() is None  # type: ignore[arg-type]

@@ -32,6 +32,14 @@ log = logging.getLogger("salonbot.matrix.rooms")
 
 R = TypeVar("R")
 
+#: Where a homeserver says how large an upload may be (``m.upload.size``): the
+#: authenticated endpoint of Matrix 1.11 first, then the older media API's.
+MEDIA_CONFIG_PATHS = ("/_matrix/client/v1/media/config", "/_matrix/media/v3/config",
+                      "/_matrix/media/r0/config")
+#: Answers that mean "this server has no such endpoint": ask the next one.
+_NO_ENDPOINT = frozenset({400, 404, 405})
+_UNASKED: Any = object()
+
 ENCRYPTION_STATE = {
     "type": "m.room.encryption",
     "state_key": "",
@@ -63,6 +71,7 @@ class MatrixRooms:
     def __init__(self, client: AsyncClient) -> None:
         self.client = client
         self._default_version: str | None = None
+        self._upload_limit: int | None = _UNASKED
 
     @property
     def bot_user_id(self) -> str:
@@ -100,6 +109,50 @@ class MatrixRooms:
             versions = body.get("capabilities", {}).get("m.room_versions", {})
             self._default_version = str(versions.get("default", "10"))
         return self._default_version
+
+    async def upload_limit(self) -> int | None:
+        """The homeserver's ``m.upload.size`` (Synapse's ``max_upload_size``), asked once
+        and kept. None when the server does not say; also, without keeping it, when it
+        cannot be asked now (unreachable, an error of its own), so the next call asks
+        again."""
+        if self._upload_limit is _UNASKED:
+            try:
+                limit, final = await self._read_upload_limit()
+            except RoomError as err:
+                log.info("the homeserver's upload limit is unknown for now (%s)", err)
+                return None
+            if not final:
+                return None
+            log.info("the homeserver accepts uploads of up to %s bytes", limit)
+            self._upload_limit = limit
+        return self._upload_limit
+
+    async def _read_upload_limit(self) -> tuple[int | None, bool]:
+        """(the limit or None, whether that answer is the server's last word)."""
+        for path in MEDIA_CONFIG_PATHS:
+            async def fetch(path: str = path) -> tuple[int, Any]:
+                response = await self.client.send(
+                    "GET", path,
+                    headers={"Authorization": f"Bearer {self.client.access_token}"},
+                )
+                async with response:
+                    if response.status != 200:
+                        return response.status, None
+                    try:
+                        return 200, await response.json(content_type=None)
+                    except ValueError:
+                        return 200, None
+
+            status, body = await self._call("reading the homeserver's upload limit", fetch)
+            if status in _NO_ENDPOINT:
+                continue
+            if status != 200:
+                return None, False  # rate-limited, a server error: ask again next time
+            size = body.get("m.upload.size") if isinstance(body, dict) else None
+            if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+                return size, True
+            return None, True  # the server sets no limit it would tell
+        return None, True
 
     async def create_room(
         self,
