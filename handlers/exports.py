@@ -23,23 +23,22 @@ import math
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
 from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, UsageError
 from bot.context import Context
-from bot.exports.options import FORMATS, ExportOptions, read_since
+from bot.exports.options import FORMATS, ExportOptions
 from bot.exports.run import ExportResult, log_export, write_export_apart
 from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Attachment, Reply, escape_markup
+from bot.when.since import without_since_word
 from handlers.refs import BadReference, find_salon
-
-SINCE_WORDS: Final = frozenset({"since", "siden", "sedan", "fra", "från", "from"})
+from handlers.staff import since_or_refuse
 
 #: The largest file sent when the homeserver does not say what it accepts: below Synapse's
 #: default ``max_upload_size`` (50 MiB), which most servers keep.
@@ -70,31 +69,17 @@ def _verb(ctx: Context) -> str:
 
 
 def _since(ctx: Context, words: tuple[str, ...]) -> datetime | None:
-    """``since <date>``: an ISO date (midnight in the municipality's zone) or time, or the
-    words the digest reads (``1 March``, ``Monday``)."""
+    """``since <date>``: read as the digest reads it (``bot.when.since``)."""
     if not words:
         return None
-    if words[0].casefold() not in SINCE_WORDS:
+    rest = without_since_word(words)
+    if rest == words:
         raise UsageError(ctx.t._("I don't know what “{text}” means here.").format(
             text=escape_markup(" ".join(words))) + " " + _formats(ctx))
-    text = " ".join(words[1:]).strip()
+    text = " ".join(rest).strip()
     if not text:
         raise UsageError(ctx.t._("Write the date after “since”.") + " " + _formats(ctx))
-    zone = ctx.config.bot.timezone
-    try:
-        return read_since(text, zone)
-    except ValueError:
-        pass
-    try:
-        from handlers.staff import read_since as read_day  # the digest's words for a day
-
-        day = read_day(ctx, ("since", *words[1:]))
-    except (ImportError, UsageError):
-        day = None
-    if day is None:
-        raise UsageError(ctx.t._("“{text}” is not a date I can read for sure.").format(
-            text=escape_markup(text)) + " " + _formats(ctx))
-    return datetime.combine(day, time(0), ZoneInfo(zone))
+    return since_or_refuse(ctx, text, _formats(ctx))
 
 
 @dataclass(frozen=True, slots=True)

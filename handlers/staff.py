@@ -10,6 +10,8 @@ answered: that is the point of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -39,7 +41,15 @@ from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply, escape_markup
 from bot.summariser.text import shorten
-from bot.when.since import EARLIEST, Ahead, NotSure, TooEarly, past_day, without_since_word
+from bot.when.since import (
+    EARLIEST,
+    Ahead,
+    NotSure,
+    TooEarly,
+    past_day,
+    since_moment,
+    without_since_word,
+)
 from handlers.describe import joined, role_counts, salon_label
 from handlers.meeting_text import label as meeting_label
 from handlers.minutes import capture_of, present
@@ -348,12 +358,28 @@ def read_since(ctx: Context, words: tuple[str, ...]) -> date | None:
 
 def past_day_or_refuse(ctx: Context, text: str, examples: str) -> date:
     """``bot.when.since.past_day`` with each refusal said in the reader's language."""
-    t = ctx.t
     today = ctx.clock.now().astimezone(_zone(ctx)).date()
-    try:
+    with _refusing(ctx, text, examples):
         return past_day(text, today)
+    raise AssertionError("unreachable")  # pragma: no cover - _refusing raises or returns
+
+
+def since_or_refuse(ctx: Context, text: str, examples: str) -> datetime:
+    """``since <date>`` as a moment (an ISO time, or midnight of the day the words name, in
+    ``bot.timezone``), each refusal said in the reader's language: the digest's words for
+    a day, read the same for ``export``."""
+    with _refusing(ctx, text, examples):
+        return since_moment(text, ctx.config.bot.timezone, ctx.clock.now())
+    raise AssertionError("unreachable")  # pragma: no cover - _refusing raises or returns
+
+
+@contextmanager
+def _refusing(ctx: Context, text: str, examples: str) -> Iterator[None]:
+    t = ctx.t
+    try:
+        yield
     except Ahead:
-        raise UsageError(t._("“{text}” is ahead of us; the digest looks back.").format(
+        raise UsageError(t._("“{text}” has not come yet; write a day that has passed.").format(
             text=escape_markup(text)) + " " + examples) from None
     except TooEarly:
         raise UsageError(t._("“{text}” is before any salon was held here; write a day from "

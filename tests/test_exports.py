@@ -438,13 +438,14 @@ async def test_every_export_is_logged(populated: Populated, tmp_path: Path,
 async def test_since_and_salon_filter_the_rows(
         sqlite_populated: Populated, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    # Today: the salon's rows were all made on the test's clock, months before.
+    today = datetime.now(UTC).date().isoformat()
     printed = export(capsys, sqlite_populated, tmp_path / "later", "--format", "csv",
-                     "--since", tomorrow)
+                     "--since", today)
     later = tmp_path / "later"
     assert all(not read_csv(later / f"{t}.csv") for t in TABLES), printed
     package = json.loads((later / "datapackage.json").read_text(encoding="utf-8"))
-    midnight = datetime.fromisoformat(tomorrow).replace(tzinfo=COPENHAGEN)
+    midnight = datetime.fromisoformat(today).replace(tzinfo=COPENHAGEN)
     assert package["since"] == midnight.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert all("foreignKeys" not in r["schema"] for r in package["resources"]), \
         "a delta may refer to rows of an earlier export"
@@ -620,6 +621,11 @@ async def test_staff_export_refuses_others_and_bad_input(
     assert "“pdf”" in turn.text and "csv, xlsx, json, md, html, ics" in turn.text
     turn = await chat.say(CASE, room, "!salon eksport csv --salon #77")
     assert "#77" in turn.text and all(r.attachment is None for r in turn.replies)
+    # A typo of a year is refused plainly, not an apology for a crash.
+    turn = await chat.say(CASE, room, "!salon eksport csv siden 0001-01-01")
+    assert "er før, der blev holdt nogen salon her" in turn.text, turn.text
+    turn = await chat.say(CASE, room, "!salon eksport csv siden 2099-01-01")
+    assert "er ikke kommet endnu" in turn.text, turn.text
     with chat.db.session() as session:
         assert list(session.scalars(select(ExportRecord))) == [], "nothing was exported"
 

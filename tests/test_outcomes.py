@@ -541,8 +541,8 @@ async def test_the_digest_reads_the_date_looking_back(
     ("siden blåbærgrød", "Jeg kan ikke vide med sikkerhed, hvilken dag »blåbærgrød« er"),
     ("siden den 12.", "Jeg kan ikke vide med sikkerhed, hvilken dag »den 12.« er"),
     ("siden", "Skriv datoen efter »siden«."),
-    ("siden 2027-01-01", "»2027-01-01« ligger forude; overblikket ser tilbage."),
-    ("siden i morgen", "»i morgen« ligger forude"),
+    ("siden 2027-01-01", "»2027-01-01« er ikke kommet endnu; skriv en dag, der har været."),
+    ("siden i morgen", "»i morgen« er ikke kommet endnu"),
 ])
 async def test_a_digest_date_that_cannot_be_read_for_certain_is_refused_with_examples(
         chat: ChatSession, staff_room: str, words: str, expected: str) -> None:

@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot.exports.options import FORMATS, ExportOptions, read_since
+from bot.exports.options import FORMATS, ExportOptions
+from bot.when.since import since_moment
 
 EXIT_BAD_INPUT = 2
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     since = None
     if args.since:
         try:
-            since = read_since(args.since, zone)
+            since = since_moment(args.since, zone, datetime.now(UTC))
         except ValueError:
             return _error(t._("“{value}” is not a date: write it as 2026-03-01 (or "
                               "2026-03-01T18:00).").format(value=args.since))

@@ -28,20 +28,3 @@ class ExportOptions:
     #: (``salonbot-meeting-<id>@<server>``) and links to the salons' rooms; None: the server
     #: of each salon's room id, else ``localhost``.
     server: str | None = None
-
-
-def read_since(text: str, zone: str) -> datetime:
-    """``2026-03-01`` (midnight in ``zone``) or ``2026-03-01T18:00`` / ``2026-03-01 18:00``
-    (in ``zone`` unless it names its own offset), as an aware time; ValueError otherwise."""
-    from datetime import date
-    from zoneinfo import ZoneInfo
-
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(text) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
