@@ -9,8 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import quote
 
 MODERATOR = 50
+
+
+def matrix_to(room: str, server: str | None) -> str:
+    """A matrix.to link to a room (id or alias), which Element and others open. A room id
+    (of version 12 it carries no server) names a server to ask; an alias needs none."""
+    target = quote(room, safe="!#:@$.-_")
+    if room.startswith("#") or not server:
+        return f"https://matrix.to/#/{target}"
+    return f"https://matrix.to/#/{target}?via={server}"
 ADMIN = 100
 
 

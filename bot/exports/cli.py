@@ -16,18 +16,16 @@ written (``run_export`` does both in one transaction, for the staff room's comma
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from bot.exports.options import FORMATS, ExportOptions
+from bot.salon_refs import stored_salon
 from bot.when.since import since_moment
 
 EXIT_BAD_INPUT = 2
-_NUMBER = re.compile(r"^#?(\d{1,9})$")
-_ROOM_ID = re.compile(r"^![^\s]+$")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,23 +58,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 def _error(line: str) -> int:
     print(f"salonbot: {line}", file=sys.stderr)
     return EXIT_BAD_INPUT
-
-
-def _salon_id(session: Any, text: str) -> int | None:
-    """The salon ``text`` names (``#12``, ``12`` or a room id); None if there is none.
-    Raises ValueError for text that is no reference this command can look up."""
-    from sqlalchemy import select
-
-    from bot.db import Salon
-
-    text = text.strip()
-    number = _NUMBER.match(text)
-    if number:
-        salon = session.get(Salon, int(number.group(1)))
-        return salon.id if salon is not None else None
-    if _ROOM_ID.match(text):
-        return session.scalar(select(Salon.id).where(Salon.room_id == text))
-    raise ValueError(text)
 
 
 def _database_exists(url: str) -> bool:
@@ -151,8 +132,9 @@ def run(args: argparse.Namespace) -> int:
             salon_id = None
             if args.salon:
                 try:
-                    salon_id = _salon_id(session, args.salon)
-                except ValueError:
+                    salon = stored_salon(session, args.salon)
+                    salon_id = salon.id if salon is not None else None
+                except ValueError:  # no reference, or an alias only the homeserver knows
                     return _error(t._("“{ref}” names no salon this command can find: write "
                                       "its number (#12) or its room id.").format(
                                           ref=args.salon))

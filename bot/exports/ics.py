@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from bot.exports.options import ExportOptions
 from bot.exports.people import People
 from bot.i18n import Translator
 from bot.privacy import USER_ID
+from bot.rooms import matrix_to
 
 
 def server_of(room_id: str, options: ExportOptions) -> str:
@@ -27,11 +27,6 @@ def server_of(room_id: str, options: ExportOptions) -> str:
         return options.server
     _, _, server = room_id.partition(":")
     return server or "localhost"
-
-
-def room_link(room_id: str, server: str) -> str:
-    """A matrix.to link to the salon's room, as the bot links it."""
-    return f"https://matrix.to/#/{quote(room_id, safe='!#:@$.-_')}?via={server}"
 
 
 def _meetings(session: Session, options: ExportOptions) -> Iterator[tuple[Meeting, Any]]:
@@ -64,7 +59,7 @@ def write_ics(session: Session, path: Path, options: ExportOptions, people: Peop
             count += 1
             yield meeting_event(t, USER_ID.sub(shown, title), masked,  # type: ignore[arg-type]
                                 uid=meeting_uid(meeting.id, server),
-                                link=room_link(room_id, server))
+                                link=matrix_to(room_id, server))
 
     path.write_bytes(calendar_bytes(name, events()))
     return count

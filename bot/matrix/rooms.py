@@ -12,7 +12,6 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from nio import (
     AsyncClient,
@@ -26,7 +25,7 @@ from nio import (
 
 from bot.matrix.powers import creation_users, creators, creators_have_infinite_power, with_level
 from bot.matrix.retry import TRANSIENT_ERRORS, http_status, is_rate_limited, with_retries
-from bot.rooms import MODERATOR, CreatedRoom, RoomError
+from bot.rooms import MODERATOR, CreatedRoom, RoomError, matrix_to
 
 log = logging.getLogger("salonbot.matrix.rooms")
 
@@ -246,9 +245,5 @@ class MatrixRooms:
             await self.client.room_forget(room_id)
 
     def room_link(self, room_id: str) -> str:
-        """A matrix.to link; room ids of version 12 carry no server, so name one to ask."""
-        target = quote(room_id, safe="!#:@$.-_")
-        if room_id.startswith("#"):
-            return f"https://matrix.to/#/{target}"
-        via = server_of(self.bot_user_id)
-        return f"https://matrix.to/#/{target}?via={via}" if via else f"https://matrix.to/#/{target}"
+        """A matrix.to link, asking the bot's own server."""
+        return matrix_to(room_id, server_of(self.bot_user_id))
