@@ -22,6 +22,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +36,25 @@ from bot.localserver import LocalSynapse
 T = TypeVar("T")
 
 HERE = Path(__file__).resolve().parent
+
+
+#: Real discussion texts (the summariser's benchmark data), to fill a database with.
+DISCUSSIONS = HERE / "summary" / "data"
+
+
+def discussion_texts() -> list[str]:
+    """Every message text of the benchmark discussions, in a stable order."""
+    out = []
+    for path in sorted(DISCUSSIONS.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line)["text"])
+    return out
+
+
+def sqlite_time(moment: datetime) -> str:
+    """How SQLAlchemy stores a ``UTCDateTime`` on SQLite, for rows inserted with sqlite3."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 PASSWORD = "bench-password"
 READY = "first sync handled"
 SCHEDULER_READY = "scheduler started"

@@ -42,10 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from _report import machine
+from _salonbench import discussion_texts
+from _salonbench import sqlite_time as ts
 from _stats import median
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "summary" / "data"
 SERVER = "bench.example"
 GOAL_ROWS_PER_S = 100_000
 GOAL_RSS_MB = 200
@@ -67,27 +68,13 @@ class Plan:
 QUICK = Plan(messages=58_435, items=40_000, outcomes=100, runs=1)
 
 
-def texts() -> list[str]:
-    out = []
-    for path in sorted(DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line)["text"])
-    return out
-
-
-def ts(moment: dt.datetime) -> str:
-    """How SQLAlchemy stores a ``UTCDateTime`` on SQLite."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 def build(path: Path, plan: Plan) -> dict[str, Any]:
     from bot.db.migrate import upgrade
 
     started = time.perf_counter()
     upgrade(f"sqlite:///{path}")
     rng = random.Random(10)
-    corpus = texts()
+    corpus = discussion_texts()
     now = dt.datetime.now(dt.UTC)
     users = [f"@u{n:05d}:{SERVER}" for n in range(5_000)]
     db = sqlite3.connect(path)

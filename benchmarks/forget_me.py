@@ -52,10 +52,11 @@ from typing import Any
 
 import psutil
 from _report import machine
+from _salonbench import discussion_texts
+from _salonbench import sqlite_time as ts
 from _stats import median
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "summary" / "data"
 SERVER = "bench.example"
 PERSON = f"@forget:{SERVER}"
 GOAL_S = 5.0
@@ -83,27 +84,13 @@ def event_id(n: int) -> str:
     return "$" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def texts() -> list[str]:
-    out = []
-    for path in sorted(DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line)["text"])
-    return out
-
-
-def ts(moment: dt.datetime) -> str:
-    """How SQLAlchemy stores a ``UTCDateTime`` on SQLite."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 def build(path: Path, plan: Plan) -> dict[str, Any]:
     from bot.db.migrate import upgrade
 
     started = time.perf_counter()
     upgrade(f"sqlite:///{path}")
     rng = random.Random(9)
-    corpus = texts()
+    corpus = discussion_texts()
     now = dt.datetime.now(dt.UTC)
     users = [f"@u{n:05d}:{SERVER}" for n in range(5_000)]
     captures = plan.salons * plan.captures_per_salon

@@ -31,12 +31,14 @@ from nio import (
     AsyncClient,
     Event,
     JoinError,
+    JoinResponse,
     MegolmEvent,
     RoomCreateError,
     RoomCreateResponse,
     RoomGetStateResponse,
     RoomInviteError,
     RoomMessage,
+    RoomPreset,
     SyncError,
 )
 from nio.exceptions import EncryptionError
@@ -257,6 +259,23 @@ class Citizen:
 
 
 @pytest.fixture
+
+async def encrypted_staff_room(staff: Citizen, wanderer: Citizen) -> tuple[str, str]:
+    """An encrypted staff room the case worker made, which a citizen has wandered into.
+    Returns its alias and id."""
+    alias = f"staff-{staff.user.localpart}"
+    created = await staff.client.room_create(alias=alias, name="Kommunens medarbejdere",
+                                             preset=RoomPreset.public_chat,
+                                             initial_state=[ENCRYPTION_STATE])
+    assert isinstance(created, RoomCreateResponse), created
+    joined = await wanderer.client.join(created.room_id)
+    assert isinstance(joined, JoinResponse), joined
+    await staff.until(lambda: created.room_id in staff.client.rooms, what="the staff room")
+    await wanderer.until(lambda: created.room_id in wanderer.client.rooms,
+                         what="the staff room, for the citizen")
+    return f"#{alias}:localhost", created.room_id
+
+
 def make_citizen(
     synapse: LocalSynapse, matrix_client: Callable[..., Awaitable[AsyncClient]]
 ) -> Callable[..., Awaitable[Citizen]]:

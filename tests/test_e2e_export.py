@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from bot_fixtures import *  # noqa: F403
-from bot_fixtures import ENCRYPTION_STATE, Citizen, RunningBot, raw_event
-from nio import DownloadResponse, JoinResponse, RoomCreateResponse, RoomPreset
+from bot_fixtures import Citizen, RunningBot, encrypted_staff_room, raw_event
+from nio import DownloadResponse
 from nio.crypto.attachments import decrypt_attachment
 from sqlalchemy import select
 
@@ -26,21 +26,6 @@ from bot.matrix.rooms import MatrixRooms
 
 TABLES = ("salons", "members", "meetings", "rsvps", "items", "outcomes", "outcome_events",
           "summaries", "messages")
-
-
-async def encrypted_staff_room(staff: Citizen, wanderer: Citizen) -> tuple[str, str]:
-    """An encrypted staff room the case worker made, which a citizen has wandered into."""
-    alias = f"staff-{staff.user.localpart}"
-    created = await staff.client.room_create(alias=alias, name="Kommunens medarbejdere",
-                                             preset=RoomPreset.public_chat,
-                                             initial_state=[ENCRYPTION_STATE])
-    assert isinstance(created, RoomCreateResponse), created
-    joined = await wanderer.client.join(created.room_id)
-    assert isinstance(joined, JoinResponse), joined
-    await staff.until(lambda: created.room_id in staff.client.rooms, what="the staff room")
-    await wanderer.until(lambda: created.room_id in wanderer.client.rooms,
-                         what="the staff room, for the citizen")
-    return f"#{alias}:localhost", created.room_id
 
 
 def content(event: Any) -> dict[str, Any]:

@@ -15,27 +15,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot_fixtures import *  # noqa: F403
-from bot_fixtures import ENCRYPTION_STATE, Citizen, RunningBot, in_reply_to, raw_event
-from nio import JoinResponse, RoomCreateResponse, RoomMessage, RoomPreset
+from bot_fixtures import (
+    Citizen,
+    RunningBot,
+    encrypted_staff_room,
+    in_reply_to,
+    raw_event,
+)
+from nio import RoomMessage
 from sqlalchemy import select
 
 from bot.db import Database, ScheduledJob
-
-
-async def staff_room_of(staff: Citizen, wanderer: Citizen) -> tuple[str, str]:
-    """An encrypted staff room the case worker made, which a citizen has wandered into.
-    Returns its alias and id."""
-    alias = f"staff-{staff.user.localpart}"
-    created = await staff.client.room_create(alias=alias, name="Kommunens medarbejdere",
-                                             preset=RoomPreset.public_chat,
-                                             initial_state=[ENCRYPTION_STATE])
-    assert isinstance(created, RoomCreateResponse), created
-    joined = await wanderer.client.join(created.room_id)
-    assert isinstance(joined, JoinResponse), joined
-    await staff.until(lambda: created.room_id in staff.client.rooms, what="the staff room")
-    await wanderer.until(lambda: created.room_id in wanderer.client.rooms,
-                         what="the staff room, for the citizen")
-    return f"#{alias}:localhost", created.room_id
 
 
 async def open_salon(bot: RunningBot, host: Citizen, *people: Citizen, title: str) -> str:
@@ -88,7 +78,7 @@ async def test_an_outcome_goes_to_the_staff_room_and_the_answer_comes_back_as_a_
         make_bot, make_citizen) -> None:
     staff: Citizen = await make_citizen("caseworker")
     wanderer: Citizen = await make_citizen("wanderer")
-    alias, staff_room = await staff_room_of(staff, wanderer)
+    alias, staff_room = await encrypted_staff_room(staff, wanderer)
     bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
     await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
                       what="the bot in the staff room")
@@ -150,7 +140,7 @@ async def test_an_unanswered_outcome_is_raised_once_per_period_across_restarts(
         make_bot, make_citizen) -> None:
     staff: Citizen = await make_citizen("caseworker")
     wanderer: Citizen = await make_citizen("wanderer")
-    alias, staff_room = await staff_room_of(staff, wanderer)
+    alias, staff_room = await encrypted_staff_room(staff, wanderer)
     bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
     await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
                       what="the bot in the staff room")

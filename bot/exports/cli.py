@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from bot.exports.options import FORMATS, ExportOptions
-from bot.salon_refs import stored_salon
 from bot.when.since import since_moment
 
 EXIT_BAD_INPUT = 2
@@ -131,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
         with database.session() as session:
             salon_id = None
             if args.salon:
+                from bot.salon_refs import stored_salon
+
                 try:
                     salon = stored_salon(session, args.salon)
                     salon_id = salon.id if salon is not None else None
