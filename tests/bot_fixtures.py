@@ -258,8 +258,6 @@ class Citizen:
         return invited
 
 
-@pytest.fixture
-
 async def encrypted_staff_room(staff: Citizen, wanderer: Citizen) -> tuple[str, str]:
     """An encrypted staff room the case worker made, which a citizen has wandered into.
     Returns its alias and id."""
@@ -276,6 +274,7 @@ async def encrypted_staff_room(staff: Citizen, wanderer: Citizen) -> tuple[str, 
     return f"#{alias}:localhost", created.room_id
 
 
+@pytest.fixture
 def make_citizen(
     synapse: LocalSynapse, matrix_client: Callable[..., Awaitable[AsyncClient]]
 ) -> Callable[..., Awaitable[Citizen]]:
