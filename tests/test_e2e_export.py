@@ -2,8 +2,9 @@
 encrypted staff room ``!salon eksport csv`` answers with an encrypted file (the server holds
 only ciphertext); downloaded and decrypted it is a ZIP of one valid CSV per table and a
 ``datapackage.json`` that frictionless finds valid, with the formula a citizen typed
-neutralised and the participant under a pseudonym. A citizen who wandered into the staff
-room is refused and gets no file. The bot reads Synapse's upload limit, and a file above
+neutralised and the participant under a pseudonym; xlsx, json, md, html and ics arrive the
+same way and open as what they claim to be. A citizen who wandered into the staff room is
+refused and gets no file. The bot reads Synapse's upload limit, and a file above
 the limit is refused with a reason instead of vanishing."""
 
 from __future__ import annotations
@@ -111,3 +112,72 @@ async def test_a_case_worker_downloads_the_csv_export_from_the_encrypted_staff_r
                 "only the export that arrived is logged"
     finally:
         database.dispose()
+
+
+async def download(citizen: Citizen, reply: Any) -> tuple[str, bytes]:
+    """The file a reply carries, as the case worker's client gets it: downloaded (only
+    ciphertext on the server) and decrypted."""
+    file = content(reply)
+    assert file["msgtype"] == "m.file", file
+    encrypted = file["file"]
+    downloaded = await citizen.client.download(encrypted["url"])
+    assert isinstance(downloaded, DownloadResponse), downloaded
+    data = decrypt_attachment(downloaded.body, encrypted["key"]["k"],
+                              encrypted["hashes"]["sha256"], encrypted["iv"])
+    return str(file["filename"]), data
+
+
+async def test_every_other_format_arrives_in_the_staff_room_and_opens(
+        make_bot, make_citizen) -> None:
+    """xlsx, json, md, html and ics from the encrypted staff room: each file decrypts and
+    opens as what it claims to be, with the salon in it."""
+    import json
+
+    import openpyxl
+    from icalendar import Calendar
+
+    staff: Citizen = await make_citizen("caseworker")
+    wanderer: Citizen = await make_citizen("wanderer")
+    alias, staff_room = await encrypted_staff_room(staff, wanderer)
+    bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
+    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
+                      what="the bot in the staff room")
+    host: Citizen = await make_citizen("host")
+    chat = await host.open_chat_with(bot.user_id)
+    await host.ask(chat, '!salon åbn "Cykelstien"')
+    salon = await host.accept_invite()
+    await host.ask(salon, "!salon samtykke ja")
+    await host.ask(salon, "!salon idé =HYPERLINK(\"http://x\",\"y\") og en bedre belysning")
+    await host.ask(salon, '!salon planlæg i morgen kl. 18 sted "Biblioteket"')
+    await host.ask(salon, '!salon resultat "Lys på stien ved skolen"')
+
+    name, data = await download(staff, await staff.ask(staff_room, "!salon eksport xlsx"))
+    assert name.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert set(TABLES) <= set(book.sheetnames)
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "no formula in a sheet"
+    assert any(str(c.value).startswith("'=HYPERLINK") for c in cells)
+
+    name, data = await download(staff, await staff.ask(staff_room, "!salon eksport json"))
+    document = json.loads(data)
+    assert name.endswith(".json") and set(TABLES) <= set(document["tables"])
+    assert [s["title"] for s in document["tables"]["salons"]["rows"]] == ["Cykelstien"]
+
+    for fmt, index in (("md", "index.md"), ("html", "index.html")):
+        name, data = await download(staff, await staff.ask(staff_room, f"!salon eksport {fmt}"))
+        assert name.endswith(".zip"), name
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert index in archive.namelist(), archive.namelist()
+            pages = {n: archive.read(n).decode("utf-8") for n in archive.namelist()}
+        assert all("Cykelstien" in text for text in pages.values()), fmt
+        assert any("Lys på stien ved skolen" in text for text in pages.values()), fmt
+        if fmt == "html":
+            # Links to the salon's room are fine; nothing may be loaded from outside.
+            assert not any('src="http' in t or "<link" in t and "http" in t.split("<link")[1]
+                           .split(">")[0] for t in pages.values()), "no external resources"
+
+    name, data = await download(staff, await staff.ask(staff_room, "!salon eksport ics"))
+    assert name.endswith(".ics")
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert "Cykelstien" in str(event["summary"]) and str(event["location"]) == "Biblioteket"
