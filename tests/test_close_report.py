@@ -175,3 +175,17 @@ async def test_forget_me_makes_a_closed_salons_report_again_without_the_person(
     assert "en bogbytte-reol i hallen" not in after.source
     assert BJORN not in after.source
     assert "en ny sti langs åen" in after.source, "the others' items stay"
+
+
+async def test_a_meeting_still_ahead_when_the_salon_closes_is_reported_as_not_held(
+        tmp_path: Path) -> None:
+    chat = report_chat(f"sqlite:///{tmp_path / 'salonbot.db'}")
+    try:
+        room = await open_salon(chat)
+        await chat.say(ANNA, room, '!salon planlæg i morgen kl. 18 sted "Biblioteket"')
+        turn = await chat.say(ANNA, room, "!salon luk")
+    finally:
+        chat.close()
+    report = turn.replies[1].body
+    assert "ikke holdt: salonen blev lukket før" in report, report
+    assert "planlagt" not in report

@@ -77,6 +77,7 @@ MEETING_STATUS: Final = {
     "held": N_("held"),
     "planned": N_("planned"),
     "cancelled": N_("cancelled"),
+    "not-held": N_("not held: the salon was closed before"),
 }
 
 
@@ -110,7 +111,7 @@ class MeetingPart:
     timezone: str
     place: str | None
     url: str | None
-    #: ``held``, ``planned`` or ``cancelled``.
+    #: ``held``, ``planned``, ``cancelled`` or ``not-held`` (the salon closed before it).
     state: str
     yes: int
     maybe: int
@@ -283,7 +284,8 @@ def build(session: Session, salon: Salon, scope: Scope, *,
     for meeting in meetings:
         capture = latest.get(meeting.id)
         part = _meeting(meeting, now, _attendance(
-            session, salon, capture, people, now) if capture else None)
+            session, salon, capture, people, now) if capture else None,
+            closed_at=salon.closed_at)
         part.title, part.place, part.url = maybe(part.title), maybe(part.place), maybe(part.url)
         report.meetings.append(part)
     for item in session.scalars(select(MinuteItem).where(MinuteItem.salon_id == sid)
@@ -346,9 +348,13 @@ def _actor(people: People, user_id: str | None, role: str, salon_id: int) -> str
     return f"{role}\t{name}" if name else role
 
 
-def _meeting(meeting: Meeting, now: datetime, attendance: Attendance | None) -> MeetingPart:
+def _meeting(meeting: Meeting, now: datetime, attendance: Attendance | None, *,
+             closed_at: datetime | None = None) -> MeetingPart:
     if meeting.status == MeetingStatus.CANCELLED.value:
         state = "cancelled"
+    elif closed_at is not None and meeting.starts_at >= closed_at:
+        # Planned, but the salon closed first: nobody was reminded, so it did not happen.
+        state = "not-held"
     elif meeting.starts_at <= now:
         state = "held"
     else:
