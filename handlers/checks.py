@@ -8,10 +8,11 @@ from bot.db import Salon
 from handlers.describe import day
 
 
-def verb_in(ctx: Context, name: str) -> str:
-    """A verb as the reader would type it."""
+def verb_in(ctx: Context, name: str, lang: str | None = None) -> str:
+    """A verb as the reader (or a reader of ``lang``: the staff room, the salon) would
+    type it."""
     spec = ctx.registry.resolve(name)
-    return spec.name_in(ctx.lang) if spec else name
+    return spec.name_in(lang or ctx.lang) if spec else name
 
 
 def still_open(ctx: Context, salon: Salon, verb: str) -> None:

@@ -37,6 +37,7 @@ from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Attachment, Reply, escape_markup
 from bot.when.since import without_since_word
+from handlers.checks import verb_in
 from handlers.refs import BadReference, find_salon
 from handlers.staff import since_or_refuse
 
@@ -60,12 +61,7 @@ def _formats(ctx: Context) -> str:
     return ctx.t._("Write the format: {formats}. For example: {prefix} {verb} csv, or "
                    "{prefix} {verb} xlsx since 2026-03-01 --salon #12.").format(
         formats=", ".join(FORMATS), prefix=ctx.prefix,
-        verb=_verb(ctx))
-
-
-def _verb(ctx: Context) -> str:
-    spec = ctx.registry.resolve("export")
-    return spec.name_in(ctx.lang) if spec is not None else "export"
+        verb=verb_in(ctx, "export"))
 
 
 def _since(ctx: Context, words: tuple[str, ...]) -> datetime | None:
@@ -140,7 +136,7 @@ def _too_large(ctx: Context, packed: Packed, limit: int, server_said: bool) -> s
                  "is new or changed), for example: {prefix} {verb} {format} since 2026-03-01 "
                  "--salon #12. Or ask the operator to run salonbot export on the server, "
                  "which writes files of any size.").format(
-                 prefix=ctx.prefix, verb=_verb(ctx), format=packed.result.format),
+                 prefix=ctx.prefix, verb=verb_in(ctx, "export"), format=packed.result.format),
              t._("Nothing was exported, so nothing was logged.")]
     return "\n".join(lines)
 

@@ -48,7 +48,7 @@ from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply, escape_markup
 from bot.summariser.text import shorten
 from bot.words import kind_name, status_name
-from handlers.checks import salon_of, still_open
+from handlers.checks import salon_of, still_open, verb_in
 from handlers.describe import day, room_link, salon_label
 
 TEXT_MAX: Final = 2000
@@ -104,12 +104,6 @@ def status_word(lang: str, status: OutcomeStatus) -> str:
     return STATUS_WORDS[status].get(lang, STATUS_WORDS[status]["en"])[0]
 
 
-def verb(ctx: Context, name: str, lang: str) -> str:
-    """A verb as a reader of ``lang`` would type it."""
-    spec = ctx.registry.resolve(name)
-    return spec.name_in(lang) if spec else name
-
-
 def salon_translator(ctx: Context, salon: Salon) -> Translator:
     """Everyone in the salon's room reads it: the salon's language."""
     return translator(salon.language or ctx.config.bot.default_language)
@@ -143,7 +137,7 @@ def find_outcome(ctx: Context, ref: str) -> Outcome:
     if outcome is None:
         raise Refusal(t._("I can't find an outcome “{ref}”. Outcomes are written like U-12; "
                           "{prefix} {verb} all lists them.").format(
-            ref=escape_markup(ref), prefix=ctx.prefix, verb=verb(ctx, "outcomes", ctx.lang)))
+            ref=escape_markup(ref), prefix=ctx.prefix, verb=verb_in(ctx, "outcomes")))
     return outcome
 
 
@@ -222,7 +216,8 @@ def how_to_answer(ctx: Context, t: Translator, outcome: Outcome) -> str:
     return t._("To answer: {prefix} {respond} {ref} \"your answer\". To say where it stands: "
                "{prefix} {status} {ref} {in_progress} (or {received}, or {declined} "
                "\"why\").").format(
-        prefix=ctx.prefix, respond=verb(ctx, "respond", lang), status=verb(ctx, "status", lang),
+        prefix=ctx.prefix, respond=verb_in(ctx, "respond", lang),
+        status=verb_in(ctx, "status", lang),
         ref=outcome.ref, in_progress=status_word(lang, OutcomeStatus.IN_PROGRESS),
         received=status_word(lang, OutcomeStatus.RECEIVED),
         declined=status_word(lang, OutcomeStatus.DECLINED))
@@ -260,7 +255,7 @@ def _item_option(ctx: Context, salon: Salon, command: ParsedCommand) -> MinuteIt
                                  "the items with their numbers; then write {prefix} {verb} "
                                  "--from 3.").format(
             ref=escape_markup(str(value)), prefix=ctx.prefix,
-            items=verb(ctx, "items", ctx.lang), verb=verb(ctx, "outcome", ctx.lang)))
+            items=verb_in(ctx, "items"), verb=verb_in(ctx, "outcome")))
     if not consent.allows_recording(consent.level_of(ctx.session, item.user_id, salon.id)):
         # Its author has withdrawn: their words go nowhere new, least of all to the
         # municipality.
@@ -331,7 +326,7 @@ def _announcement(ctx: Context, salon: Salon, outcome: Outcome, item: MinuteItem
                          "export the salons' data. Their answer will appear here, as a reply "
                          "to this message."))
     lines.append(t._("Everyone can follow it with {prefix} {info}.").format(
-        prefix=ctx.prefix, info=verb(ctx, "info", t.lang)))
+        prefix=ctx.prefix, info=verb_in(ctx, "info", t.lang)))
     return "\n".join(lines)
 
 

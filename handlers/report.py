@@ -49,8 +49,9 @@ from bot.i18n import Translator, translator
 from bot.replies import Attachment, Reply, escape_markup
 from bot.summariser.text import shorten
 from bot.words import kind_name, status_name
+from handlers.checks import verb_in
 from handlers.describe import room_link
-from handlers.outcomes import salon_translator, staff_translator, verb
+from handlers.outcomes import salon_translator, staff_translator
 
 MARKDOWN: Final = "text/markdown"
 #: A Matrix event holds at most 64 KiB, and carries the text twice (plain and HTML, æøå in
@@ -149,8 +150,8 @@ def staff_announcement(ctx: Context, salon: Salon, report: SalonReport) -> str:
         lines += [f"- **{o.ref}** ({kind_name(t, o.kind)}; {status_name(t, o.status)}): "
                   + escape_markup(shorten(o.text, OUTCOME_TEXT)) for o in waiting]
         lines.append(t._("Answer one with {prefix} {respond} {ref} \"text\".").format(
-            prefix=ctx.prefix, respond=verb(ctx, "respond", t.lang), ref=waiting[0].ref))
+            prefix=ctx.prefix, respond=verb_in(ctx, "respond", t.lang), ref=waiting[0].ref))
     lines.append(t._("Export the report with {prefix} {export} html --salon #{id} (a web page) "
                      "or {prefix} {export} md --salon #{id} (Markdown).").format(
-        prefix=ctx.prefix, export=verb(ctx, "export", t.lang), id=salon.id))
+        prefix=ctx.prefix, export=verb_in(ctx, "export", t.lang), id=salon.id))
     return "\n".join(lines)

@@ -10,8 +10,6 @@ answered: that is the point of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -44,12 +42,12 @@ from bot.summariser.text import shorten
 from bot.when.since import (
     EARLIEST,
     Ahead,
-    NotSure,
     TooEarly,
     past_day,
     since_moment,
     without_since_word,
 )
+from handlers.checks import verb_in
 from handlers.describe import joined, role_counts, salon_label
 from handlers.meeting_text import label as meeting_label
 from handlers.minutes import capture_of, present
@@ -68,7 +66,6 @@ from handlers.outcomes import (
     state_words,
     status_name,
     status_word,
-    verb,
 )
 from handlers.salons import _next_meeting
 
@@ -136,7 +133,7 @@ def _ref_and_rest(ctx: Context, args: tuple[str, ...]) -> tuple[Outcome, tuple[s
 def _ref_missing(ctx: Context) -> UsageError:
     return UsageError(ctx.t._("Write which outcome you mean, like U-12. {prefix} {verb} lists "
                               "the open ones.").format(prefix=ctx.prefix,
-                                                       verb=verb(ctx, "outcomes", ctx.lang)))
+                                                       verb=verb_in(ctx, "outcomes")))
 
 
 async def respond(command: ParsedCommand, ctx: Context) -> list[Reply]:
@@ -206,7 +203,7 @@ async def set_status(command: ParsedCommand, ctx: Context) -> list[Reply]:
         raise UsageError(t._("There is no answer to {ref} yet. Write it with {prefix} {verb} "
                              "{ref} \"the answer\", or give a reason in quotes after the "
                              "status.").format(ref=outcome.ref, prefix=ctx.prefix,
-                                               verb=verb(ctx, "respond", ctx.lang)))
+                                               verb=verb_in(ctx, "respond")))
     salon = _salon_of(ctx, outcome)
     reopened = outcome.is_settled and status.value not in SETTLED
     now = _record(ctx, outcome, action="status", status=status.value, text=reason)
@@ -273,7 +270,7 @@ async def list_outcomes(command: ParsedCommand, ctx: Context) -> Reply:
         if which == "open":
             return Reply(t._("No outcome is waiting for an answer. {prefix} {verb} all lists "
                              "every one.").format(prefix=ctx.prefix,
-                                                  verb=verb(ctx, "outcomes", ctx.lang)))
+                                                  verb=verb_in(ctx, "outcomes")))
         return Reply(t._("No salon has sent an outcome yet."))
     heading = (t.ngettext("**{n} outcome waits for an answer:**",
                           "**{n} outcomes wait for an answer:**", total) if which == "open"
@@ -292,8 +289,8 @@ async def list_outcomes(command: ParsedCommand, ctx: Context) -> Reply:
         lines.append(t._("… and {n} more.").format(n=total - LIST_MAX))
     lines.append(t._("Answer with {prefix} {respond} U-12 \"…\"; say where one stands with "
                      "{prefix} {status} U-12 {word}.").format(
-        prefix=ctx.prefix, respond=verb(ctx, "respond", ctx.lang),
-        status=verb(ctx, "status", ctx.lang),
+        prefix=ctx.prefix, respond=verb_in(ctx, "respond"),
+        status=verb_in(ctx, "status"),
         word=status_word(ctx.lang, OutcomeStatus.IN_PROGRESS)))
     return Reply("\n".join(lines))
 
@@ -339,7 +336,7 @@ def _zone(ctx: Context) -> ZoneInfo:
 def _since_examples(ctx: Context) -> str:
     return ctx.t._("For example: {prefix} {verb} since 2026-03-01, {prefix} {verb} since "
                    "1 March or {prefix} {verb} since Monday.").format(
-        prefix=ctx.prefix, verb=verb(ctx, "digest", ctx.lang))
+        prefix=ctx.prefix, verb=verb_in(ctx, "digest"))
 
 
 def read_since(ctx: Context, words: tuple[str, ...]) -> date | None:
@@ -359,37 +356,36 @@ def read_since(ctx: Context, words: tuple[str, ...]) -> date | None:
 def past_day_or_refuse(ctx: Context, text: str, examples: str) -> date:
     """``bot.when.since.past_day`` with each refusal said in the reader's language."""
     today = ctx.clock.now().astimezone(_zone(ctx)).date()
-    with _refusing(ctx, text, examples):
+    try:
         return past_day(text, today)
-    raise AssertionError("unreachable")  # pragma: no cover - _refusing raises or returns
+    except ValueError as err:
+        raise _refusal(ctx, err, text, examples) from None
 
 
 def since_or_refuse(ctx: Context, text: str, examples: str) -> datetime:
     """``since <date>`` as a moment (an ISO time, or midnight of the day the words name, in
     ``bot.timezone``), each refusal said in the reader's language: the digest's words for
     a day, read the same for ``export``."""
-    with _refusing(ctx, text, examples):
-        return since_moment(text, ctx.config.bot.timezone, ctx.clock.now())
-    raise AssertionError("unreachable")  # pragma: no cover - _refusing raises or returns
-
-
-@contextmanager
-def _refusing(ctx: Context, text: str, examples: str) -> Iterator[None]:
-    t = ctx.t
     try:
-        yield
-    except Ahead:
-        raise UsageError(t._("“{text}” has not come yet; write a day that has passed.").format(
-            text=escape_markup(text)) + " " + examples) from None
-    except TooEarly:
-        raise UsageError(t._("“{text}” is before any salon was held here; write a day from "
-                             "{year} on.").format(text=escape_markup(text),
-                                                  year=EARLIEST.year)
-                         + " " + examples) from None
-    except NotSure:
-        raise UsageError(t._("I can't tell for sure which day “{text}” means, and I don't "
-                             "want to guess.").format(text=escape_markup(text))
-                         + " " + examples) from None
+        return since_moment(text, ctx.config.bot.timezone, ctx.clock.now())
+    except ValueError as err:
+        raise _refusal(ctx, err, text, examples) from None
+
+
+def _refusal(ctx: Context, err: ValueError, text: str, examples: str) -> UsageError:
+    """What was wrong with the day ``text`` (``bot.when.since``'s reasons), and examples."""
+    t = ctx.t
+    shown = escape_markup(text)
+    if isinstance(err, Ahead):
+        problem = t._("“{text}” has not come yet; write a day that has passed.").format(
+            text=shown)
+    elif isinstance(err, TooEarly):
+        problem = t._("“{text}” is before any salon was held here; write a day from {year} "
+                      "on.").format(text=shown, year=EARLIEST.year)
+    else:
+        problem = t._("I can't tell for sure which day “{text}” means, and I don't want to "
+                      "guess.").format(text=shown)
+    return UsageError(problem + " " + examples)
 
 
 def _part(t: Translator, heading: str, lines: list[str]) -> list[str]:

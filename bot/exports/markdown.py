@@ -8,30 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.documents import to_markdown
 from bot.exports.options import ExportOptions
 from bot.exports.people import People
-from bot.exports.report import IndexRow, Layout, index_blocks, report_blocks, salon_reports
-from bot.i18n import translator
+from bot.exports.report import index_blocks, report_blocks, write_reports
 
 
 def write_markdown(session: Session, out_dir: Path, options: ExportOptions, people: People,
                    now: datetime) -> list[Path]:
     """Writes the files into ``out_dir``; returns their paths, the index first."""
-    layout = Layout(translator(options.language), ZoneInfo(options.timezone))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows: list[IndexRow] = []
-    written: list[Path] = []
-    for report in salon_reports(session, options, people, now):
-        name = f"salon-{report.id}.md"
-        path = out_dir / name
-        path.write_text(to_markdown(report_blocks(report, layout)), encoding="utf-8")
-        written.append(path)
-        rows.append(IndexRow.of(report, name))
-    index = out_dir / "index.md"
-    index.write_text(to_markdown(index_blocks(rows, layout, now)), encoding="utf-8")
-    return [index, *written]
+    return write_reports(
+        session, out_dir, options, people, now, suffix=".md",
+        salon_page=lambda report, layout: to_markdown(report_blocks(report, layout)),
+        index_page=lambda rows, layout: to_markdown(index_blocks(rows, layout, now)))

@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,7 @@ from bot.documents import Block, Line, anchor, bold, clean, nested, text
 from bot.exports.options import ExportOptions
 from bot.exports.people import People
 from bot.exports.scope import Scope
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, translator
 from bot.summariser.model import ITEM_KIND_LABELS, ITEM_KINDS
 from bot.summariser.text import shorten
 from bot.words import kind_name, role_name, status_name
@@ -248,6 +249,27 @@ def salon_reports(session: Session, options: ExportOptions, people: People,
         salon = session.get(Salon, salon_id)
         if salon is not None:
             yield build(session, salon, scope, lang=options.language)
+
+
+def write_reports(session: Session, out_dir: Path, options: ExportOptions, people: People,
+                  now: datetime, *, suffix: str,
+                  salon_page: Callable[[SalonReport, Layout], str],
+                  index_page: Callable[[list[IndexRow], Layout], str]) -> list[Path]:
+    """A page per salon (``salon-<id><suffix>``) and an index linking them
+    (``index<suffix>``), written one salon at a time; the paths, the index first. The
+    Markdown and HTML exports differ only in how a page is written."""
+    layout = Layout(translator(options.language), ZoneInfo(options.timezone))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows: list[IndexRow] = []
+    written: list[Path] = []
+    for report in salon_reports(session, options, people, now):
+        path = out_dir / f"salon-{report.id}{suffix}"
+        path.write_text(salon_page(report, layout), encoding="utf-8")
+        written.append(path)
+        rows.append(IndexRow.of(report, path.name))
+    index = out_dir / f"index{suffix}"
+    index.write_text(index_page(rows, layout), encoding="utf-8")
+    return [index, *written]
 
 
 def build(session: Session, salon: Salon, scope: Scope, *,

@@ -26,14 +26,13 @@ from bot.documents import Block, clean, to_html
 from bot.exports.options import ExportOptions
 from bot.exports.people import People
 from bot.exports.report import (
-    IndexRow,
     Layout,
     index_blocks,
     index_title,
     moment_words,
     report_blocks,
     report_title,
-    salon_reports,
+    write_reports,
 )
 from bot.i18n import Translator, translator
 
@@ -133,19 +132,11 @@ def write_site(session: Session, out_dir: Path, options: ExportOptions, people: 
                now: datetime) -> list[Path]:
     """Writes the site into ``out_dir``; returns the paths, ``index.html`` first."""
     t = translator(options.language)
-    layout = Layout(t, ZoneInfo(options.timezone))
-    when = moment_words(layout, now)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows: list[IndexRow] = []
-    written: list[Path] = []
-    for report in salon_reports(session, options, people, now):
-        name = f"salon-{report.id}.html"
-        path = out_dir / name
-        path.write_text(page(report_blocks(report, layout), report_title(t, report), t,
-                             now_words=when, home="index.html"), encoding="utf-8")
-        written.append(path)
-        rows.append(IndexRow.of(report, name))
-    index = out_dir / "index.html"
-    index.write_text(page(index_blocks(rows, layout, now), index_title(t), t, now_words=when,
-                          home=None), encoding="utf-8")
-    return [index, *written]
+    when = moment_words(Layout(t, ZoneInfo(options.timezone)), now)
+    return write_reports(
+        session, out_dir, options, people, now, suffix=".html",
+        salon_page=lambda report, layout: page(report_blocks(report, layout),
+                                               report_title(t, report), t, now_words=when,
+                                               home="index.html"),
+        index_page=lambda rows, layout: page(index_blocks(rows, layout, now), index_title(t),
+                                             t, now_words=when, home=None))
