@@ -29,7 +29,8 @@ def operator_translator() -> Translator:
     return translator(None)
 
 
-def _fail(message: str, code: int = 2) -> int:
+def fail(message: str, code: int = 2) -> int:
+    """One line on stderr and a non-zero exit: how every operator-facing failure ends."""
     print(f"salonbot: {message}", file=sys.stderr)
     return code
 
@@ -155,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except ConfigError as err:
-        return _fail(str(err))
+        return fail(str(err))
     except KeyboardInterrupt:
         return 0
     except Exception as err:
@@ -163,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.db.migrate import SchemaError
 
         if isinstance(err, SchemaError):
-            return _fail(str(err), code=1)
+            return fail(str(err), code=1)
         raise
 
 

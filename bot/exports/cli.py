@@ -54,11 +54,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.set_defaults(func=run)
 
 
-def _error(line: str) -> int:
-    print(f"salonbot: {line}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def _database_exists(url: str) -> bool:
     if not url.startswith("sqlite"):
         return True
@@ -69,18 +64,18 @@ def _database_exists(url: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli import operator_translator
+    from bot.cli import fail, operator_translator
     from bot.config import load_config
 
     t = operator_translator()
     fmt = (args.format or "").strip().lower()
     if fmt not in FORMATS:
-        return _error(t._("“{value}” is not an export format: use one of {formats}.").format(
+        return fail(t._("“{value}” is not an export format: use one of {formats}.").format(
             value=args.format, formats=", ".join(FORMATS)))
     config_path = args.config
     if config_path is None and args.db is None:
         if not Path("config.yaml").exists():
-            return _error(t._("Say which database to export: -c config.yaml or --db URL."))
+            return fail(t._("Say which database to export: -c config.yaml or --db URL."))
         config_path = "config.yaml"
     config = load_config(config_path) if config_path else None  # ConfigError: one line
     url = args.db or (config.database.url if config else "")
@@ -93,10 +88,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             since = since_moment(args.since, zone, datetime.now(UTC))
         except ValueError:
-            return _error(t._("“{value}” is not a date: write it as 2026-03-01 (or "
+            return fail(t._("“{value}” is not a date: write it as 2026-03-01 (or "
                               "2026-03-01T18:00).").format(value=args.since))
     if not _database_exists(url):
-        return _error(t._("There is no salonbot database at {url}.").format(url=url))
+        return fail(t._("There is no salonbot database at {url}.").format(url=url))
 
     from bot.db import Database
     from bot.db.migrate import current_revision, declared_head
@@ -104,18 +99,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         revision = current_revision(url)
     except Exception as err:  # a server that is away, a file that is no database
-        return _error(t._("Cannot read the database {url}: {error}").format(
+        return fail(t._("Cannot read the database {url}: {error}").format(
             url=url, error=str(err).splitlines()[0]))
     head = declared_head()
     if revision != head:
-        return _error(t._("The database is at schema revision {current}, not {head}: run "
+        return fail(t._("The database is at schema revision {current}, not {head}: run "
                           "salonbot db upgrade first.").format(current=revision or "base",
                                                                head=head))
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        return _error(t._("Cannot write to {folder}: {error}").format(folder=out,
+        return fail(t._("Cannot write to {folder}: {error}").format(folder=out,
                                                                       error=err.strerror))
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -136,25 +131,25 @@ def run(args: argparse.Namespace) -> int:
                     salon = stored_salon(session, args.salon)
                     salon_id = salon.id if salon is not None else None
                 except ValueError:  # no reference, or an alias only the homeserver knows
-                    return _error(t._("“{ref}” names no salon this command can find: write "
+                    return fail(t._("“{ref}” names no salon this command can find: write "
                                       "its number (#12) or its room id.").format(
                                           ref=args.salon))
                 if salon_id is None:
-                    return _error(t._("There is no salon {ref}.").format(ref=args.salon))
+                    return fail(t._("There is no salon {ref}.").format(ref=args.salon))
             options = ExportOptions(format=fmt, since=since, salon_id=salon_id,
                                     language=language, timezone=zone,
                                     retention_days=retention, server=server)
             try:
                 result = write_export(session, options, out, now=now)
             except OSError as err:
-                return _error(t._("Cannot write to {folder}: {error}").format(
+                return fail(t._("Cannot write to {folder}: {error}").format(
                     folder=out, error=err.strerror))
         # Logged in a transaction of its own: the export's read transaction may be older
         # than what the running bot wrote meanwhile, which SQLite would refuse to extend.
         with database.session(write=True) as session:
             log_export(session, result, options, by_user=None, via="command-line", now=now)
     except SQLAlchemyError as err:
-        return _error(t._("Cannot read the database {url}: {error}").format(
+        return fail(t._("Cannot read the database {url}: {error}").format(
             url=url, error=str(getattr(err, "orig", err)).splitlines()[0]))
     finally:
         database.dispose()
