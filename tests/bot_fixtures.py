@@ -473,3 +473,30 @@ class BotSubprocess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
+
+
+async def open_salon(bot: RunningBot, host: Citizen, *people: Citizen, title: str) -> str:
+    """The host opens a salon (Danish: the bot's default language) and invites people."""
+    chat = await host.open_chat_with(bot.user_id)
+    await host.ask(chat, f'!salon åbn "{title}"')
+    salon = await host.accept_invite()
+    for person in people:
+        await host.ask(salon, f"!salon inviter {person.user_id}")
+        await person.accept_invite(salon)
+    return salon
+
+
+async def bot_with_staff_room(
+        make_bot: Callable[..., Awaitable[RunningBot]],
+        make_citizen: Callable[..., Awaitable[Citizen]]
+) -> tuple[RunningBot, Citizen, Citizen, str]:
+    """A bot whose staff room (encrypted, ``bot.staff_room`` by its alias) a case worker
+    made and a citizen wandered into, once the bot is in it: (bot, the case worker, the
+    citizen, the room's id)."""
+    staff = await make_citizen("caseworker")
+    wanderer = await make_citizen("wanderer")
+    alias, staff_room = await encrypted_staff_room(staff, wanderer)
+    bot = await make_bot(staff_room=alias, staff=[staff.user_id])
+    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
+                      what="the bot in the staff room")
+    return bot, staff, wanderer, staff_room

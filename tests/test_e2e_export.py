@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from bot_fixtures import *  # noqa: F403
-from bot_fixtures import Citizen, RunningBot, encrypted_staff_room, raw_event
+from bot_fixtures import Citizen, bot_with_staff_room, raw_event
 from nio import DownloadResponse
 from nio.crypto.attachments import decrypt_attachment
 from sqlalchemy import select
@@ -37,12 +37,7 @@ async def test_a_case_worker_downloads_the_csv_export_from_the_encrypted_staff_r
         make_bot, make_citizen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import frictionless
 
-    staff: Citizen = await make_citizen("caseworker")
-    wanderer: Citizen = await make_citizen("wanderer")
-    alias, staff_room = await encrypted_staff_room(staff, wanderer)
-    bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
-    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
-                      what="the bot in the staff room")
+    bot, staff, wanderer, staff_room = await bot_with_staff_room(make_bot, make_citizen)
 
     host: Citizen = await make_citizen("host")
     neighbour: Citizen = await make_citizen("neighbour")
@@ -136,12 +131,7 @@ async def test_every_other_format_arrives_in_the_staff_room_and_opens(
     import openpyxl
     from icalendar import Calendar
 
-    staff: Citizen = await make_citizen("caseworker")
-    wanderer: Citizen = await make_citizen("wanderer")
-    alias, staff_room = await encrypted_staff_room(staff, wanderer)
-    bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
-    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
-                      what="the bot in the staff room")
+    bot, staff, wanderer, staff_room = await bot_with_staff_room(make_bot, make_citizen)
     host: Citizen = await make_citizen("host")
     chat = await host.open_chat_with(bot.user_id)
     await host.ask(chat, '!salon åbn "Cykelstien"')

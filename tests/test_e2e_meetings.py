@@ -21,7 +21,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from bot_fixtures import *  # noqa: F403
-from bot_fixtures import Citizen, RunningBot, in_reply_to, raw_event, room_state
+from bot_fixtures import (
+    Citizen,
+    RunningBot,
+    in_reply_to,
+    open_salon,
+    raw_event,
+    room_state,
+)
 from nio import (
     AsyncClient,
     DownloadResponse,
@@ -108,17 +115,6 @@ async def replies(citizen: Citizen, room: str, text: str, count: int) -> list[Ro
     await citizen.until(lambda: len(citizen.replies_to(command)) >= count,
                         what=f"{count} replies to {text!r}")
     return citizen.replies_to(command)
-
-
-async def open_salon(bot: RunningBot, host: Citizen, *people: Citizen, title: str) -> str:
-    """The host opens a salon (Danish: the bot's default language) and invites people."""
-    chat = await host.open_chat_with(bot.user_id)
-    await host.ask(chat, f'!salon åbn "{title}"')
-    salon = await host.accept_invite()
-    for person in people:
-        await host.ask(salon, f"!salon inviter {person.user_id}")
-        await person.accept_invite(salon)
-    return salon
 
 
 async def schedule(host: Citizen, salon: str, words: str) -> tuple[RoomMessage, RoomMessage]:

@@ -18,24 +18,15 @@ from bot_fixtures import *  # noqa: F403
 from bot_fixtures import (
     Citizen,
     RunningBot,
-    encrypted_staff_room,
+    bot_with_staff_room,
     in_reply_to,
+    open_salon,
     raw_event,
 )
 from nio import RoomMessage
 from sqlalchemy import select
 
 from bot.db import Database, ScheduledJob
-
-
-async def open_salon(bot: RunningBot, host: Citizen, *people: Citizen, title: str) -> str:
-    chat = await host.open_chat_with(bot.user_id)
-    await host.ask(chat, f'!salon åbn "{title}"')
-    salon = await host.accept_invite()
-    for person in people:
-        await host.ask(salon, f"!salon inviter {person.user_id}")
-        await person.accept_invite(salon)
-    return salon
 
 
 def from_bot(citizen: Citizen, room: str, bot: RunningBot, start: str) -> list[RoomMessage]:
@@ -76,12 +67,7 @@ def jobs(bot: RunningBot) -> dict[str, tuple[str, datetime]]:
 
 async def test_an_outcome_goes_to_the_staff_room_and_the_answer_comes_back_as_a_reply(
         make_bot, make_citizen) -> None:
-    staff: Citizen = await make_citizen("caseworker")
-    wanderer: Citizen = await make_citizen("wanderer")
-    alias, staff_room = await encrypted_staff_room(staff, wanderer)
-    bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
-    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
-                      what="the bot in the staff room")
+    bot, staff, wanderer, staff_room = await bot_with_staff_room(make_bot, make_citizen)
     host: Citizen = await make_citizen("host")
     neighbour: Citizen = await make_citizen("neighbour")
     salon = await open_salon(bot, host, neighbour, staff, title="Bænke ved søen")
@@ -138,12 +124,7 @@ async def test_an_outcome_goes_to_the_staff_room_and_the_answer_comes_back_as_a_
 
 async def test_an_unanswered_outcome_is_raised_once_per_period_across_restarts(
         make_bot, make_citizen) -> None:
-    staff: Citizen = await make_citizen("caseworker")
-    wanderer: Citizen = await make_citizen("wanderer")
-    alias, staff_room = await encrypted_staff_room(staff, wanderer)
-    bot: RunningBot = await make_bot(staff_room=alias, staff=[staff.user_id])
-    await staff.until(lambda: staff.has_joined(staff_room, bot.user_id),
-                      what="the bot in the staff room")
+    bot, staff, wanderer, staff_room = await bot_with_staff_room(make_bot, make_citizen)
     host: Citizen = await make_citizen("host")
     salon = await open_salon(bot, host, title="Hundeskov")
     await host.ask(salon, '!salon resultat "En hundeskov i parken"')
