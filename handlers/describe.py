@@ -13,12 +13,17 @@ from babel.dates import format_date, format_time
 from bot import words
 from bot.context import Context
 from bot.db import Member, MemberStatus, Salon, Standing
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.replies import escape_markup
 from bot.rooms import RoomError
 
 # Only these schemes become links in a reply (see bot.replies); others are shown as text.
 _LINKABLE = re.compile(r"^(https?://|matrix:)")
+
+
+def salon_translator(ctx: Context, salon: Salon) -> Translator:
+    """Everyone in the salon's room reads what is posted there: the salon's language."""
+    return translator(salon.language or ctx.config.bot.default_language)
 
 
 def salon_label(t: Translator, salon: Salon) -> str:

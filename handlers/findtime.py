@@ -23,6 +23,7 @@ from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand
 from bot.replies import Reply
 from handlers.checks import salon_of, still_open
+from handlers.describe import salon_translator
 from handlers.meeting_text import label, short_when
 from handlers.meetings import (
     MeetingWords,
@@ -30,7 +31,6 @@ from handlers.meetings import (
     new_meeting,
     read_length,
     read_when,
-    room_translator,
     zone_name,
 )
 
@@ -105,7 +105,7 @@ async def findtime(command: ParsedCommand, ctx: Context) -> list[Reply]:
                         status="open", created_by=ctx.sender, created_at=ctx.clock.now())
     ctx.session.add(poll)
     ctx.session.flush()
-    room_t = room_translator(ctx, salon)
+    room_t = salon_translator(ctx, salon)
     zone = zone_of_salon(ctx, salon)
     options = [short_when(room_t, when, zone) for when in times]
     question = room_t._("When can you come? Choose the time that suits you best.")
@@ -149,7 +149,7 @@ def close(ctx: Context, salon: Salon, command: ParsedCommand) -> list[Reply]:
         list(range(len(times)))
     best = max(ahead, key=lambda i: (len(people[i]), -times[i].timestamp()))
     poll.status, poll.closed_at = "closed", ctx.clock.now()
-    room_t = room_translator(ctx, salon)
+    room_t = salon_translator(ctx, salon)
     zone = zone_of_salon(ctx, salon)
     poll_events = ctx.watch.event_ids(ctx.session, f"poll:{poll.id}")
     replies: list[Reply] = []

@@ -22,12 +22,13 @@ from bot.commands import CommandSpec, Permission, Refusal, Registry, Scope, Usag
 from bot.context import Context
 from bot.db import Meeting, MeetingSeries, MeetingStatus, Salon
 from bot.durations import parse_duration
-from bot.i18n import N_, Translator, translator
+from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.when import Moment, Series, is_series, occurrences, read_series, read_time, spell
 from handlers import reminders
 from handlers.checks import salon_of, still_open
+from handlers.describe import salon_translator
 from handlers.meeting_text import (
     announcement,
     coming,
@@ -214,13 +215,9 @@ def new_meeting(ctx: Context, salon: Salon, start: datetime, length: timedelta,
 
 def announce(ctx: Context, salon: Salon, meeting: Meeting) -> Reply:
     """The announcement, in the salon's language, watched so its reactions are answers."""
-    room_t = room_translator(ctx, salon)
+    room_t = salon_translator(ctx, salon)
     return Reply(announcement(room_t, meeting, ctx.prefix), room_id=salon.room_id,
                  watch=f"meeting:{meeting.id}:announcement")
-
-
-def room_translator(ctx: Context, salon: Salon) -> Translator:
-    return translator(salon.language or ctx.config.bot.default_language)
 
 
 async def schedule(command: ParsedCommand, ctx: Context) -> list[Reply]:
@@ -359,7 +356,7 @@ def _changed(ctx: Context, salon: Salon, meetings: list[Meeting], text: str,
     people = sorted({r.user_id for meeting in meetings
                      for r in coming(meeting, waiting_too=True)})
     if people:
-        text += "\n" + room_translator(ctx, salon)._("For: {people}").format(
+        text += "\n" + salon_translator(ctx, salon)._("For: {people}").format(
             people=mention_list(people))
     return Reply(text, room_id=salon.room_id, mentions=tuple(people), watch=watch)
 
@@ -378,7 +375,7 @@ async def reschedule(command: ParsedCommand, ctx: Context) -> list[Reply]:
     length = meeting.ends_at - meeting.starts_at
     if command.option("for") is not None:
         length = read_length(ctx, command)
-    old = when_words(room_translator(ctx, salon), meeting)
+    old = when_words(salon_translator(ctx, salon), meeting)
     meeting.starts_at, meeting.ends_at = moment.local, moment.local + length
     if words.place:
         meeting.place, meeting.url = words.place, None
@@ -389,7 +386,7 @@ async def reschedule(command: ParsedCommand, ctx: Context) -> list[Reply]:
     meeting.sequence += 1
     meeting.updated_at = ctx.clock.now()
     reminders.plan(ctx, meeting, salon.room_id)
-    room_t = room_translator(ctx, salon)
+    room_t = salon_translator(ctx, salon)
     notice = "\n".join([
         room_t._("**Moved: {meeting}**").format(meeting=label(room_t, meeting)),
         room_t._("Now: {new} (was: {old}).").format(
@@ -431,7 +428,7 @@ async def cancel(command: ParsedCommand, ctx: Context) -> list[Reply]:
     if not targets:
         return [Reply(t._("{meeting} was already cancelled.").format(
             meeting=label(t, meeting)))]
-    room_t = room_translator(ctx, salon)
+    room_t = salon_translator(ctx, salon)
     for target in targets:
         target.status = MeetingStatus.CANCELLED.value
         target.sequence += 1

@@ -49,7 +49,7 @@ from bot.replies import Reply, escape_markup
 from bot.summariser.text import shorten
 from bot.words import kind_name, status_name
 from handlers.checks import salon_of, still_open, verb_in
-from handlers.describe import day, room_link, salon_label
+from handlers.describe import day, room_link, salon_label, salon_translator
 
 TEXT_MAX: Final = 2000
 #: How much of an outcome's text a list shows.
@@ -102,11 +102,6 @@ def kind_word(lang: str, kind: OutcomeKind) -> str:
 
 def status_word(lang: str, status: OutcomeStatus) -> str:
     return STATUS_WORDS[status].get(lang, STATUS_WORDS[status]["en"])[0]
-
-
-def salon_translator(ctx: Context, salon: Salon) -> Translator:
-    """Everyone in the salon's room reads it: the salon's language."""
-    return translator(salon.language or ctx.config.bot.default_language)
 
 
 def staff_translator(ctx: Context) -> Translator:

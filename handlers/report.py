@@ -50,8 +50,8 @@ from bot.replies import Attachment, Reply, escape_markup
 from bot.summariser.text import shorten
 from bot.words import kind_name, status_name
 from handlers.checks import verb_in
-from handlers.describe import room_link
-from handlers.outcomes import salon_translator, staff_translator
+from handlers.describe import room_link, salon_translator
+from handlers.outcomes import staff_translator
 
 MARKDOWN: Final = "text/markdown"
 #: A Matrix event holds at most 64 KiB, and carries the text twice (plain and HTML, æøå in

@@ -19,8 +19,9 @@ from bot.i18n import N_, Translator
 from bot.parser import ParsedCommand, read_choice
 from bot.replies import Reply
 from handlers.checks import salon_of, still_open
+from handlers.describe import salon_translator
 from handlers.meeting_text import answer_of, label, when_words
-from handlers.meetings import find_meeting, room_translator, upcoming_meetings
+from handlers.meetings import find_meeting, upcoming_meetings
 
 ANSWER_WORDS = {
     RsvpAnswer.YES: ("yes", "ja", "jo", "y", "kommer"),
@@ -87,7 +88,7 @@ def move_up(ctx: Context, meeting: Meeting) -> list[Reply]:
     salon = ctx.session.get(Salon, meeting.salon_id)
     if salon is None:
         return []
-    room_t = room_translator(ctx, salon)
+    room_t = salon_translator(ctx, salon)
     text = room_t._("A place has become free at {meeting}: {user}, you have it now. See you "
                     "{when}!").format(meeting=label(room_t, meeting), user=first.user_id,
                                       when=when_words(room_t, meeting))

@@ -17,7 +17,7 @@ from bot.db import Member, MemberStatus, Salon, SalonStatus, Standing
 from bot.db.models import TITLE_MAX
 from bot.durations import parse_duration
 from bot.exports.people import People
-from bot.i18n import N_, translator
+from bot.i18n import N_
 from bot.parser import ParsedCommand
 from bot.replies import Reply, escape_markup
 from bot.rooms import RoomError
@@ -32,6 +32,7 @@ from handlers.describe import (
     room_link,
     room_problem,
     salon_label,
+    salon_translator,
 )
 from handlers.refs import BadReference, find_salon
 from handlers.report import final_report
@@ -360,7 +361,7 @@ async def close_salon(command: ParsedCommand, ctx: Context) -> list[Reply]:
     salon.closed_at = ctx.clock.now()
     salon.closing_statement = statement
     # The room's name is seen by everyone, so it follows the salon's language.
-    closed = translator(salon.language or ctx.config.bot.default_language)._("(closed)")
+    closed = salon_translator(ctx, salon)._("(closed)")
     try:
         await ctx.rooms.set_name(salon.room_id, f"{salon.title} {closed}")
     except RoomError:

@@ -48,7 +48,7 @@ from bot.when.since import (
     without_since_word,
 )
 from handlers.checks import verb_in
-from handlers.describe import joined, role_counts, salon_label
+from handlers.describe import joined, role_counts, salon_label, salon_translator
 from handlers.meeting_text import label as meeting_label
 from handlers.minutes import capture_of, present
 from handlers.outcomes import (
@@ -61,7 +61,6 @@ from handlers.outcomes import (
     kind_name,
     plan_overdue,
     read_status,
-    salon_translator,
     staff_people,
     state_words,
     status_name,
