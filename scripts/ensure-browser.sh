@@ -16,25 +16,9 @@ have_chromium() {
 }
 
 if ! have_chromium; then
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "ensure-browser: /usr/bin/chromium or /usr/bin/chromedriver not found and this is" >&2
-        echo "not a Debian/Ubuntu system: install Chromium and its chromedriver with your" >&2
-        echo "package manager." >&2
-        exit 1
-    fi
-    if [ "$(id -u)" -eq 0 ]; then
-        SUDO=""
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo"
-    else
-        echo "ensure-browser: Chromium not found. Install it with:" >&2
-        echo "    sudo apt-get update && sudo apt-get install -y chromium chromium-driver" >&2
-        exit 1
-    fi
-    echo "ensure-browser: installing the Debian packages chromium and chromium-driver ..." >&2
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends chromium chromium-driver >/dev/null
+    . "$HERE/scripts/apt-install.sh"
+    apt_install ensure-browser "Chromium with its chromedriver" "" --no-install-recommends \
+        chromium chromium-driver
     if ! have_chromium; then
         echo "ensure-browser: chromium was installed but /usr/bin/chromedriver is still missing" >&2
         exit 1

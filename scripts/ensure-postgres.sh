@@ -21,27 +21,9 @@ if [ -n "${SALONBOT_TEST_POSTGRES_URL:-}" ]; then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-postgres: PostgreSQL server binaries (initdb, pg_ctl) not found and this is" >&2
-    echo "not a Debian/Ubuntu system: install the PostgreSQL server with your package manager," >&2
-    echo "or set SALONBOT_TEST_POSTGRES_URL to an existing server." >&2
-    exit 1
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO="sudo"
-else
-    echo "ensure-postgres: PostgreSQL server binaries not found. Install them with:" >&2
-    echo "    sudo apt-get update && sudo apt-get install -y postgresql" >&2
-    echo "or set SALONBOT_TEST_POSTGRES_URL to an existing server." >&2
-    exit 1
-fi
-
-echo "ensure-postgres: installing the Debian package postgresql ..." >&2
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+. "$(dirname "$0")/apt-install.sh"
+apt_install ensure-postgres "PostgreSQL server binaries (initdb, pg_ctl)" \
+    "Or set SALONBOT_TEST_POSTGRES_URL to an existing server." "" postgresql
 
 if ! have_initdb; then
     echo "ensure-postgres: postgresql was installed but initdb is still missing" >&2
