@@ -60,3 +60,15 @@ async def open_salon(chat: ChatSession, text: str = '!salon åbn "Ny legeplads"'
         for guest in guests:
             await chat.join(guest, room_id)
     return room_id
+
+
+async def make_staff_room(chat: ChatSession, *members: str) -> str:
+    """The staff room of a terminal chat (encrypted, as a municipality's would be): the
+    members join it and the router knows it as the staff room. Returns its id."""
+    created = await chat.rooms.create_room(name="Staff", topic=None, encrypted=True,
+                                           invite=list(members), moderators=[])
+    for member in members:
+        chat.rooms.join(created.room_id, member)
+    chat.rooms.drain_changes()
+    chat.router.staff_room_id = created.room_id
+    return created.room_id

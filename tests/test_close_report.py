@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chat_helpers import ANNA, BJORN, CARL, DORTHE, open_salon, say
+from chat_helpers import ANNA, BJORN, CARL, DORTHE, make_staff_room, open_salon, say
 from report_helpers import STAFF, fill, report_chat
 from sqlalchemy import select
 
@@ -17,15 +17,11 @@ from bot.replies import Reply
 
 
 async def staff_room(chat: ChatSession, lang: str | None = None) -> str:
-    created = await chat.rooms.create_room(name="Staff", topic=None, encrypted=True,
-                                           invite=[STAFF], moderators=[])
-    chat.rooms.join(created.room_id, STAFF)
-    chat.rooms.drain_changes()
-    chat.router.staff_room_id = created.room_id
+    room_id = await make_staff_room(chat, STAFF)
     if lang:
         with chat.db.session() as session:
-            session.add(RoomSetting(room_id=created.room_id, language=lang))
-    return created.room_id
+            session.add(RoomSetting(room_id=room_id, language=lang))
+    return room_id
 
 
 def stored(chat: ChatSession) -> list[FinalReport]:

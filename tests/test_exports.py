@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from chat_helpers import ANNA, BJORN, CARL, DORTHE, chat_config_with, open_salon
+from chat_helpers import ANNA, BJORN, CARL, DORTHE, chat_config_with, make_staff_room, open_salon
 from sqlalchemy import delete, func, select, update
 
 from bot.chat import ChatSession
@@ -553,13 +553,7 @@ async def staff_chat(db_url: str) -> AsyncIterator[tuple[ChatSession, str]]:
     await populate(url)
     chat = ChatSession(url, chat_config_with(bot={"staff": [CASE]}), registry=build_registry(),
                        clock=FixedClock(NOW))
-    created = await chat.rooms.create_room(name="Staff", topic=None, encrypted=True,
-                                           invite=[CASE, CARL], moderators=[])
-    chat.rooms.join(created.room_id, CASE)
-    chat.rooms.join(created.room_id, CARL)
-    chat.rooms.drain_changes()
-    chat.router.staff_room_id = created.room_id
-    yield chat, created.room_id
+    yield chat, await make_staff_room(chat, CASE, CARL)
     chat.close()
 
 

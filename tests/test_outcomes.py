@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from chat_helpers import ANNA, BJORN, CARL, DORTHE, NOW, chat_config_with, open_salon, start_chat
+from chat_helpers import make_staff_room as staff_room_of
 from sqlalchemy import select
 
 from bot.chat import ChatSession
@@ -43,13 +44,7 @@ def chat(tmp_path: Path, clock: FixedClock) -> Iterator[ChatSession]:
 
 async def make_staff_room(chat: ChatSession) -> str:
     """The staff room, shared by the staff member and a citizen who wandered in."""
-    created = await chat.rooms.create_room(name="Staff", topic=None, encrypted=True,
-                                           invite=[STAFF, DORTHE], moderators=[])
-    chat.rooms.join(created.room_id, STAFF)
-    chat.rooms.join(created.room_id, DORTHE)
-    chat.rooms.drain_changes()
-    chat.router.staff_room_id = created.room_id
-    return created.room_id
+    return await staff_room_of(chat, STAFF, DORTHE)
 
 
 @pytest.fixture

@@ -11,7 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chat_helpers import ANNA, BJORN, CARL, DORTHE, chat_config_with, open_salon, say, start_chat
+from chat_helpers import (
+    ANNA,
+    BJORN,
+    CARL,
+    DORTHE,
+    chat_config_with,
+    make_staff_room,
+    open_salon,
+    say,
+    start_chat,
+)
 
 from bot.chat import ChatSession
 from bot.commands import CommandSpec, Permission, Registry, Scope
@@ -52,13 +62,7 @@ def chat(tmp_path: Path) -> Iterator[ChatSession]:
 @pytest.fixture
 async def staff_room(chat: ChatSession) -> str:
     """The staff room, shared by the staff member and a citizen who wandered in."""
-    created = await chat.rooms.create_room(name="Staff", topic=None, encrypted=True,
-                                           invite=[STAFF, DORTHE], moderators=[])
-    chat.rooms.join(created.room_id, STAFF)
-    chat.rooms.join(created.room_id, DORTHE)
-    chat.rooms.drain_changes()
-    chat.router.staff_room_id = created.room_id
-    return created.room_id
+    return await make_staff_room(chat, STAFF, DORTHE)
 
 
 STAFF_ROOM_ONLY = "“{verb}” works only in the municipality's staff room."
